@@ -1,0 +1,3 @@
+export function main(argv: string[]): void {
+  console.log('vivian', argv.slice(2).join(' '));
+}

@@ -1,0 +1,78 @@
+/**
+ * Every key space in the node's LMDB environment, listed once. A key is `[bucket byte] ++ rest`;
+ * the layout of `rest` is documented beside each bucket. Never renumber: data on disk depends on it.
+ */
+export const Bucket = {
+  // ---- application state (what the state tree authenticates) ----
+  /** module state key -> value, latest committed version (the hot read path). */
+  State: 0x10,
+  /** module state key ++ uint64be(MAX - height) -> 0x00 (deleted) | 0x01 ++ value: history for queries at height. */
+  StateHistory: 0x11,
+  /** state tree nodes, keyed by the tree (see store/stateTree). */
+  StateTreeNode: 0x12,
+  /** uint64be(height) ++ node key -> empty: tree nodes made stale at height, for pruning. */
+  StateTreeStale: 0x13,
+
+  // ---- the ledger: the vector of transactions ----
+  /** uint8 level ++ uint64be(index) -> 32-byte frozen node hash of the RFC 9162 accumulator. */
+  LedgerNode: 0x20,
+  /** uint64be(version) -> TxInfo bytes (the leaf data). */
+  LedgerLeaf: 0x21,
+  /** uint64be(version) -> TxRaw bytes. */
+  TxRaw: 0x22,
+  /** uint64be(version) -> ExecTxResult bytes. */
+  TxResult: 0x23,
+  /** 32-byte tx hash -> uint64be(version). */
+  TxByHash: 0x24,
+  /** uint64be(version) -> int8 embedding of the tx. */
+  TxEmbedding: 0x25,
+
+  // ---- blocks ----
+  /** uint64be(height) -> tendermint.types.Block bytes. */
+  Block: 0x30,
+  /** 32-byte block hash -> uint64be(height). */
+  BlockByHash: 0x31,
+  /** uint64be(height) -> BlockResults bytes (finalize-block events, first version, tx count, validator updates). */
+  BlockResults: 0x32,
+  /** uint64be(height) -> tendermint.types.Commit bytes that committed this height. */
+  SeenCommit: 0x33,
+  /** uint64be(height) -> Roots bytes {ledger_size, ledger_root, state_root, app_hash} after this height. */
+  Roots: 0x34,
+
+  // ---- indexes ----
+  /** utf8 "type.key=value" ++ 0x00 ++ uint64be(version) -> empty: the tx event index for tx_search. */
+  TxEventIndex: 0x40,
+  /** utf8 "type.key" ++ 0x00 ++ uint64be(version) -> empty: for EXISTS conditions. */
+  TxEventKeyIndex: 0x41,
+
+  // ---- node metadata ----
+  /** utf8 name -> value: last committed height, genesis, etc. */
+  Meta: 0x50,
+} as const;
+
+export type BucketId = (typeof Bucket)[keyof typeof Bucket];
+
+/** `[bucket] ++ parts...` as one key. */
+export function bucketKey(bucket: BucketId, ...parts: Uint8Array[]): Uint8Array {
+  let len = 1;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  out[0] = bucket;
+  let off = 1;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** Unsigned 64-bit big-endian: keys sort in numeric order. */
+export function u64be(n: bigint | number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  return out;
+}
+
+export function readU64be(b: Uint8Array, offset = 0): bigint {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
+}
