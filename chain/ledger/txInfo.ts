@@ -1,0 +1,184 @@
+/**
+ * TxInfo: the ledger leaf of one committed transaction (see ledger.proto). Its protobuf bytes are what the
+ * accumulator hashes (leaf hash = SHA-256(0x00 ‖ bytes)), so the encoding is canonical: fields in number
+ * order, zero values omitted (proto3), exactly what ts-proto's BinaryWriter produces.
+ */
+import { BinaryReader, BinaryWriter, WireType } from 'cosmjs-types/binary';
+import { ErrInvalidTxInfo, ErrMalformedTxInfo } from './errors.js';
+import { HASH_LENGTH, leafHash } from './merkle.js';
+
+export interface TxInfo {
+  /** SHA-256 of the TxRaw bytes (32 bytes). Field 1, so a leaf starts with the hash it is about. */
+  txHash: Uint8Array;
+  height: bigint;
+  /** Position of the transaction in its block. */
+  index: number;
+  /** Result code: 0 is success; otherwise with `codespace` it names the error. */
+  code: number;
+  codespace: string;
+  gasWanted: bigint;
+  gasUsed: bigint;
+  /** The following are 32-byte SHA-256 hashes, or empty when there is nothing to hash. */
+  eventsHash: Uint8Array;
+  embeddingHash: Uint8Array;
+  dataHash: Uint8Array;
+}
+
+const MAX_UINT32 = 0xffff_ffff;
+const MAX_UINT64 = (1n << 64n) - 1n;
+
+// A lone UTF-16 surrogate cannot be written as UTF-8; with the u flag a valid pair is one code point.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+export function encodeTxInfo(info: TxInfo): Uint8Array {
+  validate(info);
+  const w = BinaryWriter.create();
+  w.uint32((1 << 3) | WireType.Bytes).bytes(info.txHash);
+  if (info.height !== 0n) w.uint32((2 << 3) | WireType.Varint).uint64(info.height);
+  if (info.index !== 0) w.uint32((3 << 3) | WireType.Varint).uint32(info.index);
+  if (info.code !== 0) w.uint32((4 << 3) | WireType.Varint).uint32(info.code);
+  if (info.codespace !== '') w.uint32((5 << 3) | WireType.Bytes).string(info.codespace);
+  if (info.gasWanted !== 0n) w.uint32((6 << 3) | WireType.Varint).uint64(info.gasWanted);
+  if (info.gasUsed !== 0n) w.uint32((7 << 3) | WireType.Varint).uint64(info.gasUsed);
+  if (info.eventsHash.length > 0) w.uint32((8 << 3) | WireType.Bytes).bytes(info.eventsHash);
+  if (info.embeddingHash.length > 0) w.uint32((9 << 3) | WireType.Bytes).bytes(info.embeddingHash);
+  if (info.dataHash.length > 0) w.uint32((10 << 3) | WireType.Bytes).bytes(info.dataHash);
+  return w.finish();
+}
+
+/** The accumulator leaf hash of a TxInfo. */
+export function txInfoLeafHash(info: TxInfo): Uint8Array {
+  return leafHash(encodeTxInfo(info));
+}
+
+/**
+ * Decodes TxInfo bytes. Truncated data, a known field with the wrong wire type, a number outside its
+ * field's range, invalid UTF-8, or a hash of the wrong length throw ErrMalformedTxInfo. Unknown fields are
+ * skipped, as protobuf readers do, so newer leaves stay readable.
+ */
+export function decodeTxInfo(bytes: Uint8Array): TxInfo {
+  const info: TxInfo = {
+    txHash: new Uint8Array(0),
+    height: 0n,
+    index: 0,
+    code: 0,
+    codespace: '',
+    gasWanted: 0n,
+    gasUsed: 0n,
+    eventsHash: new Uint8Array(0),
+    embeddingHash: new Uint8Array(0),
+    dataHash: new Uint8Array(0),
+  };
+  const r = new BinaryReader(bytes);
+  try {
+    while (r.pos < r.len) {
+      const [field, wireType] = r.tag();
+      const expect = (type: WireType) => {
+        if (wireType !== type) throw malformed(`field ${field} has wire type ${wireType}, expected ${type}`);
+      };
+      switch (field) {
+        case 1:
+          expect(WireType.Bytes);
+          info.txHash = r.bytes().slice();
+          break;
+        case 2:
+          expect(WireType.Varint);
+          info.height = r.uint64();
+          break;
+        case 3:
+          expect(WireType.Varint);
+          info.index = readUint32(r, 'index');
+          break;
+        case 4:
+          expect(WireType.Varint);
+          info.code = readUint32(r, 'code');
+          break;
+        case 5:
+          expect(WireType.Bytes);
+          info.codespace = utf8.decode(r.bytes());
+          break;
+        case 6:
+          expect(WireType.Varint);
+          info.gasWanted = r.uint64();
+          break;
+        case 7:
+          expect(WireType.Varint);
+          info.gasUsed = r.uint64();
+          break;
+        case 8:
+          expect(WireType.Bytes);
+          info.eventsHash = r.bytes().slice();
+          break;
+        case 9:
+          expect(WireType.Bytes);
+          info.embeddingHash = r.bytes().slice();
+          break;
+        case 10:
+          expect(WireType.Bytes);
+          info.dataHash = r.bytes().slice();
+          break;
+        default:
+          r.skipType(wireType);
+      }
+    }
+  } catch (err) {
+    if (ErrMalformedTxInfo.is(err)) throw err;
+    throw malformed(`at byte ${r.pos} of ${bytes.length}: ${(err as Error).message}`);
+  }
+  if (info.txHash.length !== HASH_LENGTH) throw malformed(`tx_hash has ${info.txHash.length} bytes, expected 32`);
+  for (const [name, hash] of optionalHashes(info)) {
+    if (hash.length !== 0 && hash.length !== HASH_LENGTH) {
+      throw malformed(`${name} has ${hash.length} bytes, expected 0 or 32`);
+    }
+  }
+  return info;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function malformed(message: string) {
+  return ErrMalformedTxInfo(message);
+}
+
+/** uint32 fields are read as 64-bit varints and range-checked: BinaryReader.uint32 would truncate silently. */
+function readUint32(r: BinaryReader, name: string): number {
+  const v = r.uint64();
+  if (v > BigInt(MAX_UINT32)) throw malformed(`${name} ${v} exceeds uint32`);
+  return Number(v);
+}
+
+function optionalHashes(info: TxInfo): Array<[string, Uint8Array]> {
+  return [
+    ['events_hash', info.eventsHash],
+    ['embedding_hash', info.embeddingHash],
+    ['data_hash', info.dataHash],
+  ];
+}
+
+function validate(info: TxInfo): void {
+  const invalid = (message: string) => ErrInvalidTxInfo(message);
+  if (!(info.txHash instanceof Uint8Array) || info.txHash.length !== HASH_LENGTH) {
+    throw invalid(`tx_hash must be 32 bytes, got ${info.txHash?.length ?? typeof info.txHash}`);
+  }
+  for (const [name, value] of [
+    ['height', info.height],
+    ['gas_wanted', info.gasWanted],
+    ['gas_used', info.gasUsed],
+  ] as const) {
+    if (typeof value !== 'bigint' || value < 0n || value > MAX_UINT64) throw invalid(`${name} ${value} is not a uint64`);
+  }
+  for (const [name, value] of [
+    ['index', info.index],
+    ['code', info.code],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0 || value > MAX_UINT32) throw invalid(`${name} ${value} is not a uint32`);
+  }
+  if (typeof info.codespace !== 'string' || LONE_SURROGATE.test(info.codespace)) {
+    throw invalid(`codespace ${JSON.stringify(info.codespace)} is not valid Unicode text`);
+  }
+  for (const [name, hash] of optionalHashes(info)) {
+    if (!(hash instanceof Uint8Array) || (hash.length !== 0 && hash.length !== HASH_LENGTH)) {
+      throw invalid(`${name} must be empty or 32 bytes`);
+    }
+  }
+}
