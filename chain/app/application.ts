@@ -1,0 +1,530 @@
+import {
+  CheckTxType,
+  ExecTxResult,
+  ResponseFinalizeBlock,
+  ResponseProcessProposal_ProposalStatus,
+  type Event,
+  type RequestCheckTx,
+  type RequestFinalizeBlock,
+  type RequestInitChain,
+  type RequestPrepareProposal,
+  type RequestProcessProposal,
+  type RequestQuery,
+  type ResponseCheckTx,
+  type ResponseCommit,
+  type ResponseInfo,
+  type ResponseInitChain,
+  type ResponsePrepareProposal,
+  type ResponseProcessProposal,
+  type ResponseQuery,
+  type ValidatorUpdate,
+} from 'cosmjs-types/tendermint/abci/types';
+import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
+import { decodeTx } from '../codec/tx.js';
+import { sha256 } from '../crypto/hash.js';
+import { LedgerAccumulator, encodeTxInfo, leafHash, type TxInfo } from '../ledger/index.js';
+import { keyValueLedgerNodeStore, ledgerNodeKey } from '../ledger/keys.js';
+import { Bucket, readU64be, u64be } from '../store/buckets.js';
+import { BranchStore } from '../store/branch.js';
+import { HistoricalState, writeHistory } from '../store/history.js';
+import type { KVReader } from '../store/kv.js';
+import type { NodeDb, WriteBatch } from '../store/nodeDb.js';
+import { StateTree, type TreeBatchResult } from '../store/stateTree/tree.js';
+import { infiniteGasMeter } from '../store/gas.js';
+import type { DecCoin } from '../types/coins.js';
+import { SdkErrors } from '../types/sdkErrors.js';
+import { AuthKeeper } from '../modules/auth/keeper.js';
+import { authModule } from '../modules/auth/module.js';
+import { BankKeeper } from '../modules/bank/keeper.js';
+import { bankModule } from '../modules/bank/module.js';
+import { FEE_COLLECTOR } from './ante.js';
+import type { BlockInfo, Context } from './context.js';
+import { EventManager } from './events.js';
+import { DEFAULT_CONSENSUS_PARAMS, type ConsensusParamsJson } from './genesis.js';
+import type { AppModule } from './module.js';
+import { MsgRouter, QueryRouter } from './router.js';
+import { errorResult, runTx, type TxOutcome } from './txRunner.js';
+import { encodeRoots, type Roots } from './roots.js';
+
+export const APP_VERSION = '0.1.0';
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** What a committed block hands to the parts that store or publish alongside the app (block store, indexes). */
+export interface CommittedTx {
+  version: bigint;
+  index: number;
+  hash: Uint8Array;
+  bytes: Uint8Array;
+  result: ExecTxResult;
+  txInfo: TxInfo;
+}
+
+export interface CommittedBlock {
+  height: bigint;
+  timeNs: bigint;
+  txs: CommittedTx[];
+  appHash: Uint8Array;
+  roots: Roots;
+  events: Event[];
+}
+
+/** Something that writes in the block's LMDB transaction and/or reacts once it is durable. */
+export interface CommitParticipant {
+  stage?(batch: WriteBatch, block: CommittedBlock): void;
+  afterCommit?(block: CommittedBlock): void;
+}
+
+export interface AppOptions {
+  /** the node's --min-gas-price (CheckTx policy) */
+  minGasPrices?: DecCoin[];
+  /** extra modules (wasm, vector …) plugged in after auth and bank */
+  modules?: (auth: AuthKeeper, bank: BankKeeper) => AppModule[];
+}
+
+interface PendingBlock {
+  block: CommittedBlock;
+  stateChanges: Array<[Uint8Array, Uint8Array | null]>;
+  tree: TreeBatchResult;
+  firstVersion: bigint;
+  response: ResponseFinalizeBlock;
+}
+
+/** The deterministic state machine, behind the ABCI 2.0 method set (the in-process engine and the ABCI socket both call it). */
+export class VivianApp {
+  readonly msgs = new MsgRouter();
+  readonly queries = new QueryRouter();
+  readonly auth: AuthKeeper;
+  readonly bank: BankKeeper;
+  private readonly modules: AppModule[];
+  private readonly tree: StateTree;
+  private readonly ledger: LedgerAccumulator;
+  private readonly committedState: KVReader;
+  private readonly participants: CommitParticipant[] = [];
+  private checkState: BranchStore;
+  private pending: PendingBlock | null = null;
+  /** what the last commit() made durable (the in-process engine publishes it) */
+  lastCommittedBlock: CommittedBlock | null = null;
+  private minGasPrices: DecCoin[];
+
+  // committed chain position
+  private lastHeight: bigint;
+  private lastAppHash: Uint8Array;
+  private chainIdValue: string;
+  private consensusParams: ConsensusParamsJson;
+
+  constructor(
+    readonly db: NodeDb,
+    opts: AppOptions = {},
+  ) {
+    this.minGasPrices = opts.minGasPrices ?? [];
+    this.auth = new AuthKeeper({ [FEE_COLLECTOR]: [] });
+    this.bank = new BankKeeper(this.auth);
+    this.modules = [authModule(this.auth), bankModule(this.bank), ...(opts.modules?.(this.auth, this.bank) ?? [])];
+    for (const m of this.modules) m.register(this.msgs, this.queries);
+    this.registerServiceQueries();
+
+    this.committedState = db.bucketReader(Bucket.State);
+    this.tree = new StateTree({ get: (k) => db.get(Bucket.StateTreeNode, k) });
+    const ledgerSize = this.metaU64('ledger_size') ?? 0n;
+    this.ledger = new LedgerAccumulator(
+      keyValueLedgerNodeStore((k) => db.getRaw(k)),
+      ledgerSize,
+    );
+    this.lastHeight = this.metaU64('last_height') ?? 0n;
+    this.lastAppHash = db.getMeta('last_app_hash') ?? new Uint8Array();
+    this.chainIdValue = dec.decode(db.getMeta('chain_id') ?? new Uint8Array());
+    const cp = db.getMeta('consensus_params');
+    this.consensusParams = cp ? JSON.parse(dec.decode(cp)) : DEFAULT_CONSENSUS_PARAMS;
+    this.checkState = new BranchStore(this.committedState);
+  }
+
+  addParticipant(p: CommitParticipant): void {
+    this.participants.push(p);
+  }
+
+  setMinGasPrices(prices: DecCoin[]): void {
+    this.minGasPrices = prices;
+  }
+
+  get chainId(): string {
+    return this.chainIdValue;
+  }
+  get height(): bigint {
+    return this.lastHeight;
+  }
+  get appHash(): Uint8Array {
+    return this.lastAppHash;
+  }
+  get ledgerSize(): bigint {
+    return this.ledger.committedSize;
+  }
+  get params(): ConsensusParamsJson {
+    return this.consensusParams;
+  }
+  get initialized(): boolean {
+    return this.chainIdValue !== '';
+  }
+
+  private metaU64(name: string): bigint | undefined {
+    const b = this.db.getMeta(name);
+    return b ? readU64be(b) : undefined;
+  }
+
+  // ---------------------------------------------------------------- ABCI: info / init
+
+  info(): ResponseInfo {
+    return {
+      data: 'vivian',
+      version: APP_VERSION,
+      appVersion: 0n,
+      lastBlockHeight: this.lastHeight,
+      lastBlockAppHash: this.lastAppHash,
+    };
+  }
+
+  /** Applies genesis and commits it as the state before the first block (idempotent: a restart before block 1 re-calls it). */
+  initChain(req: RequestInitChain): ResponseInitChain {
+    if (this.initialized) {
+      if (req.chainId !== this.chainIdValue) {
+        throw SdkErrors.InvalidChainId(`this node's state is for chain ${this.chainIdValue}, not ${req.chainId}`);
+      }
+      return { validators: req.validators, appHash: this.lastAppHash };
+    }
+    let appState: Record<string, unknown> = {};
+    if (req.appStateBytes.length > 0) {
+      try {
+        appState = JSON.parse(dec.decode(req.appStateBytes));
+      } catch (e) {
+        throw SdkErrors.InvalidRequest(`genesis app_state is not valid JSON: ${(e as Error).message}`);
+      }
+    }
+    const branch = new BranchStore(this.committedState);
+    const ctx: Context = {
+      store: branch,
+      gas: infiniteGasMeter(),
+      events: new EventManager(),
+      block: { chainId: req.chainId, height: req.initialHeight - 1n, timeNs: timestampNs(req.time) },
+      mode: 'deliver',
+    };
+    for (const m of this.modules) m.initGenesis(ctx, appState[m.name]);
+    const genesisHeight = req.initialHeight - 1n;
+    const changes = branch.changes();
+    const tree = this.tree.applyBatch(null, genesisHeight, toTreeChanges(changes));
+    const roots = this.rootsFor(tree.root);
+    const params = req.consensusParams ? consensusParamsToJson(req.consensusParams) : DEFAULT_CONSENSUS_PARAMS;
+    this.db.commit((batch) => {
+      this.stageState(batch, genesisHeight, changes, tree);
+      batch.put(Bucket.Roots, u64be(genesisHeight), encodeRoots(roots));
+      putMeta(batch, 'chain_id', enc.encode(req.chainId));
+      putMeta(batch, 'initial_height', u64be(req.initialHeight));
+      putMeta(batch, 'consensus_params', enc.encode(JSON.stringify(params)));
+      putMeta(batch, 'last_height', u64be(genesisHeight));
+      putMeta(batch, 'last_app_hash', roots.appHash);
+      putMeta(batch, 'ledger_size', u64be(0n));
+    });
+    this.chainIdValue = req.chainId;
+    this.consensusParams = params;
+    this.lastHeight = genesisHeight;
+    this.lastAppHash = roots.appHash;
+    this.checkState = new BranchStore(this.committedState);
+    return { validators: req.validators, appHash: roots.appHash };
+  }
+
+  // ---------------------------------------------------------------- ABCI: mempool
+
+  /** CheckTx with the details the in-process mempool uses (priority, sender, sequence gap). */
+  checkTxDetailed(tx: Uint8Array, recheck = false): TxOutcome {
+    const block: BlockInfo = { chainId: this.chainIdValue, height: this.lastHeight + 1n, timeNs: 0n };
+    const { outcome, anteBranch } = runTx(this.txDeps(), this.checkState, tx, block, recheck ? 'recheck' : 'check', {
+      minGasPrices: this.minGasPrices,
+    });
+    // CheckTx keeps only the ante's effects (fee, sequence): messages are not run against check state
+    if (outcome.result.code === 0 && anteBranch) anteBranch.write();
+    return outcome;
+  }
+
+  checkTx(req: RequestCheckTx): ResponseCheckTx {
+    const { result } = this.checkTxDetailed(req.tx, req.type === CheckTxType.RECHECK);
+    return { code: result.code, data: result.data, log: result.log, info: '', gasWanted: result.gasWanted, gasUsed: result.gasUsed, events: result.events, codespace: result.codespace };
+  }
+
+  /** The ledger version of a committed tx, found by hash (a direct get). */
+  committedVersion(hash: Uint8Array): bigint | undefined {
+    const v = this.db.get(Bucket.TxByHash, hash);
+    return v ? readU64be(v) : undefined;
+  }
+
+  /** Starts a fresh check state from the committed state (after a commit, before re-checking the mempool). */
+  resetCheckState(): void {
+    this.checkState = new BranchStore(this.committedState);
+  }
+
+  // ---------------------------------------------------------------- ABCI: proposals
+
+  /** Takes txs in the order given (the mempool's priority order) while they fit the block's byte and gas limits. */
+  prepareProposal(req: RequestPrepareProposal): ResponsePrepareProposal {
+    const maxBytes = Number(req.maxTxBytes);
+    const maxGas = BigInt(this.consensusParams.block.max_gas);
+    const txs: Uint8Array[] = [];
+    let bytes = 0;
+    let gas = 0n;
+    for (const tx of req.txs) {
+      let gasLimit: bigint;
+      try {
+        gasLimit = BigInt(decodeTx(tx, this.maxTxBytes).gasLimit);
+      } catch {
+        continue; // undecodable: never propose it
+      }
+      if (bytes + tx.length > maxBytes) continue;
+      if (maxGas > 0n && gas + gasLimit > maxGas) continue;
+      bytes += tx.length;
+      gas += gasLimit;
+      txs.push(tx);
+    }
+    return { txs };
+  }
+
+  /** Refuses a block a correct proposer would not have built: undecodable txs or limits exceeded. */
+  processProposal(req: RequestProcessProposal): ResponseProcessProposal {
+    const maxBytes = BigInt(this.consensusParams.block.max_bytes);
+    const maxGas = BigInt(this.consensusParams.block.max_gas);
+    let bytes = 0n;
+    let gas = 0n;
+    for (const tx of req.txs) {
+      try {
+        gas += BigInt(decodeTx(tx, this.maxTxBytes).gasLimit);
+      } catch {
+        return { status: ResponseProcessProposal_ProposalStatus.REJECT };
+      }
+      bytes += BigInt(tx.length);
+    }
+    const ok = bytes <= maxBytes && (maxGas < 0n || gas <= maxGas);
+    return { status: ok ? ResponseProcessProposal_ProposalStatus.ACCEPT : ResponseProcessProposal_ProposalStatus.REJECT };
+  }
+
+  // ---------------------------------------------------------------- ABCI: execution
+
+  /** Executes a decided block without persisting anything; `commit` makes it durable. */
+  finalizeBlock(req: RequestFinalizeBlock): ResponseFinalizeBlock {
+    if (req.height !== this.lastHeight + 1n) {
+      throw SdkErrors.InvalidHeight(`finalize block ${req.height}: the last committed height is ${this.lastHeight}`);
+    }
+    this.ledger.rollback(); // a block finalized but never committed (e.g. a round change) leaves nothing behind
+    const block: BlockInfo = { chainId: this.chainIdValue, height: req.height, timeNs: timestampNs(req.time) };
+    const blockState = new BranchStore(this.committedState);
+    const firstVersion = this.ledger.committedSize;
+    const txs: CommittedTx[] = [];
+    try {
+      req.txs.forEach((bytes, index) => {
+        const { outcome, anteBranch } = runTx(this.txDeps(), blockState, bytes, block, 'deliver', { minGasPrices: [] });
+        anteBranch?.write();
+        const result = outcome.result;
+        const hash = outcome.tx?.hash ?? sha256(bytes);
+        const txInfo: TxInfo = {
+          txHash: hash,
+          height: req.height,
+          index,
+          code: result.code,
+          codespace: result.codespace,
+          gasWanted: result.gasWanted,
+          gasUsed: result.gasUsed,
+          eventsHash: eventsHash(result.events),
+          embeddingHash: new Uint8Array(),
+          dataHash: result.data.length > 0 ? sha256(result.data) : new Uint8Array(),
+        };
+        const version = this.ledger.append(leafHash(encodeTxInfo(txInfo)));
+        txs.push({ version, index, hash, bytes, result, txInfo });
+      });
+      const stateChanges = blockState.changes();
+      const tree = this.tree.applyBatch(this.lastHeight, req.height, toTreeChanges(stateChanges));
+      const roots = this.rootsFor(tree.root);
+      const validatorUpdates: ValidatorUpdate[] = [];
+      const response = ResponseFinalizeBlock.fromPartial({
+        events: [],
+        txResults: txs.map((t) => t.result),
+        validatorUpdates,
+        appHash: roots.appHash,
+      });
+      this.pending = {
+        block: { height: req.height, timeNs: block.timeNs, txs, appHash: roots.appHash, roots, events: [] },
+        stateChanges,
+        tree,
+        firstVersion,
+        response,
+      };
+      return response;
+    } catch (e) {
+      this.ledger.rollback();
+      this.pending = null;
+      throw e;
+    }
+  }
+
+  /** Persists the finalized block in one LMDB write transaction, then resets the check state. */
+  commit(): ResponseCommit {
+    const p = this.pending;
+    if (!p) throw SdkErrors.Logic('commit called without a finalized block');
+    const { block } = p;
+    try {
+      this.db.commit((batch) => {
+        this.stageState(batch, block.height, p.stateChanges, p.tree);
+        for (const n of this.ledger.pendingNodes()) {
+          batch.put(Bucket.LedgerNode, ledgerNodeKey(n.level, n.index).subarray(1), n.hash);
+        }
+        for (const t of block.txs) {
+          const v = u64be(t.version);
+          batch.put(Bucket.LedgerLeaf, v, encodeTxInfo(t.txInfo));
+          batch.put(Bucket.TxRaw, v, t.bytes);
+          batch.put(Bucket.TxResult, v, ExecTxResult.encode(t.result).finish());
+          // a tx hash seen twice (the same bytes in two blocks) keeps its first version
+          if (!this.db.get(Bucket.TxByHash, t.hash)) batch.put(Bucket.TxByHash, t.hash, v);
+        }
+        batch.put(Bucket.BlockResults, u64be(block.height), encodeBlockResults(p.firstVersion, block.txs.length, p.response));
+        batch.put(Bucket.Roots, u64be(block.height), encodeRoots(block.roots));
+        putMeta(batch, 'last_height', u64be(block.height));
+        putMeta(batch, 'last_app_hash', block.appHash);
+        putMeta(batch, 'ledger_size', u64be(block.roots.ledgerSize));
+        for (const part of this.participants) part.stage?.(batch, block);
+      });
+    } catch (e) {
+      this.ledger.rollback();
+      this.pending = null;
+      throw e;
+    }
+    this.ledger.markCommitted();
+    this.lastHeight = block.height;
+    this.lastAppHash = block.appHash;
+    this.pending = null;
+    this.lastCommittedBlock = block;
+    this.resetCheckState();
+    for (const part of this.participants) part.afterCommit?.(block);
+    return { retainHeight: 0n };
+  }
+
+  // ---------------------------------------------------------------- ABCI: queries
+
+  query(req: RequestQuery): ResponseQuery {
+    const base = { index: 0n, key: new Uint8Array(), value: new Uint8Array(), info: '', log: '', code: 0, codespace: '' };
+    try {
+      const height = req.height === 0n ? this.lastHeight : req.height;
+      if (height > this.lastHeight) {
+        throw SdkErrors.InvalidHeight(`cannot query with height in the future (${height}); the latest height is ${this.lastHeight}`);
+      }
+      if (height < 0n) throw SdkErrors.InvalidHeight(`height ${height} must be non-negative`);
+      const earliest = this.metaU64('initial_height') ?? 1n;
+      if (height < earliest - 1n) throw SdkErrors.InvalidHeight(`height ${height} is before the chain's initial height ${earliest}`);
+      const handler = this.queries.get(req.path);
+      if (!handler) throw SdkErrors.UnknownRequest(`unknown query path ${req.path}`);
+      const store = height === this.lastHeight ? this.committedState : new HistoricalState(this.db, height);
+      const value = handler({ store, height, chainId: this.chainIdValue }, req.data);
+      return { ...base, value, height };
+    } catch (e) {
+      const { code, codespace, log } = errorResult(e);
+      return { ...base, code, codespace, log, height: this.lastHeight };
+    }
+  }
+
+  /** Runs a tx against the latest committed state without signatures and without keeping anything. */
+  simulate(txBytes: Uint8Array): TxOutcome {
+    const block: BlockInfo = { chainId: this.chainIdValue, height: this.lastHeight + 1n, timeNs: 0n };
+    return runTx(this.txDeps(), this.committedState, txBytes, block, 'simulate', { minGasPrices: [] }).outcome;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private get maxTxBytes(): number {
+    return Math.min(Number(this.consensusParams.block.max_bytes), 4 * 1024 * 1024);
+  }
+
+  private txDeps() {
+    return { router: this.msgs, auth: this.auth, bank: this.bank, maxTxBytes: this.maxTxBytes };
+  }
+
+  private rootsFor(stateRoot: Uint8Array): Roots {
+    const ledgerSize = this.ledger.size;
+    const ledgerRoot = this.ledger.root();
+    return { ledgerSize, ledgerRoot, stateRoot, appHash: appHash(stateRoot, ledgerRoot, ledgerSize) };
+  }
+
+  private stageState(batch: WriteBatch, height: bigint, changes: Array<[Uint8Array, Uint8Array | null]>, tree: TreeBatchResult): void {
+    for (const [k, v] of changes) {
+      if (v === null) batch.del(Bucket.State, k);
+      else batch.put(Bucket.State, k, v);
+    }
+    writeHistory(batch, height, changes);
+    for (const [k, node] of tree.newNodes) batch.put(Bucket.StateTreeNode, k, node);
+    for (const k of tree.staleNodes) batch.put(Bucket.StateTreeStale, new Uint8Array([...u64be(height), ...k]), new Uint8Array());
+  }
+
+  private registerServiceQueries(): void {
+    this.queries.register('/cosmos.tx.v1beta1.Service/Simulate', (_ctx, req) => {
+      const r = SimulateRequest.decode(req);
+      if (r.txBytes.length === 0) throw SdkErrors.InvalidRequest('simulate needs tx_bytes');
+      const out = this.simulate(r.txBytes);
+      if (out.result.code !== 0) {
+        throw Object.assign(new Error(out.result.log), { code: out.result.code, codespace: out.result.codespace });
+      }
+      return SimulateResponse.encode({
+        gasInfo: { gasWanted: out.result.gasWanted, gasUsed: out.result.gasUsed },
+        result: { data: new Uint8Array(), log: '', events: out.result.events, msgResponses: out.msgResponses },
+      }).finish();
+    });
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+export function appHash(stateRoot: Uint8Array, ledgerRoot: Uint8Array, ledgerSize: bigint): Uint8Array {
+  return sha256(stateRoot, ledgerRoot, u64be(ledgerSize));
+}
+
+function toTreeChanges(changes: Array<[Uint8Array, Uint8Array | null]>) {
+  return changes.map(([k, v]) => ({ keyHash: sha256(k), valueHash: v === null ? null : sha256(v) }));
+}
+
+function eventsHash(events: Event[]): Uint8Array {
+  if (events.length === 0) return new Uint8Array();
+  return sha256(ExecTxResult.encode(ExecTxResult.fromPartial({ events })).finish());
+}
+
+function putMeta(batch: WriteBatch, name: string, value: Uint8Array): void {
+  batch.put(Bucket.Meta, enc.encode(name), value);
+}
+
+export function timestampNs(t: { seconds: bigint; nanos: number } | undefined): bigint {
+  if (!t) return 0n;
+  return t.seconds * 1_000_000_000n + BigInt(t.nanos);
+}
+
+/** BlockResults row: uint64be(first version) ++ uint32be(tx count) ++ ResponseFinalizeBlock without tx results. */
+function encodeBlockResults(firstVersion: bigint, txCount: number, res: ResponseFinalizeBlock): Uint8Array {
+  const body = ResponseFinalizeBlock.encode({ ...res, txResults: [] }).finish();
+  const out = new Uint8Array(12 + body.length);
+  out.set(u64be(firstVersion), 0);
+  new DataView(out.buffer).setUint32(8, txCount);
+  out.set(body, 12);
+  return out;
+}
+
+export function decodeBlockResults(b: Uint8Array): { firstVersion: bigint; txCount: number; response: ResponseFinalizeBlock } {
+  return {
+    firstVersion: readU64be(b, 0),
+    txCount: new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(8),
+    response: ResponseFinalizeBlock.decode(b.subarray(12)),
+  };
+}
+
+function consensusParamsToJson(p: NonNullable<RequestInitChain['consensusParams']>): ConsensusParamsJson {
+  const d = DEFAULT_CONSENSUS_PARAMS;
+  return {
+    block: {
+      max_bytes: (p.block?.maxBytes ?? BigInt(d.block.max_bytes)).toString(),
+      max_gas: (p.block?.maxGas ?? BigInt(d.block.max_gas)).toString(),
+    },
+    evidence: d.evidence,
+    validator: { pub_key_types: p.validator?.pubKeyTypes ?? d.validator.pub_key_types },
+    version: { app: (p.version?.app ?? 0n).toString() },
+    abci: d.abci,
+  };
+}

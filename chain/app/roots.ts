@@ -1,0 +1,28 @@
+import { readU64be, u64be } from '../store/buckets.js';
+
+/** What the app hash of a height commits to; stored per height so any answer can be proven later. */
+export interface Roots {
+  ledgerSize: bigint;
+  ledgerRoot: Uint8Array;
+  stateRoot: Uint8Array;
+  appHash: Uint8Array;
+}
+
+/** uint64be(ledger_size) ++ ledger_root(32) ++ state_root(32) ++ app_hash(32) */
+export function encodeRoots(r: Roots): Uint8Array {
+  const out = new Uint8Array(8 + 96);
+  out.set(u64be(r.ledgerSize), 0);
+  out.set(r.ledgerRoot, 8);
+  out.set(r.stateRoot, 40);
+  out.set(r.appHash, 72);
+  return out;
+}
+
+export function decodeRoots(b: Uint8Array): Roots {
+  return {
+    ledgerSize: readU64be(b, 0),
+    ledgerRoot: b.slice(8, 40),
+    stateRoot: b.slice(40, 72),
+    appHash: b.slice(72, 104),
+  };
+}

@@ -1,0 +1,134 @@
+import { ExecTxResult, type Event } from 'cosmjs-types/tendermint/abci/types';
+import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
+import { decodeTx, type DecodedTx } from '../codec/tx.js';
+import { BranchStore } from '../store/branch.js';
+import { GasKVStore, GasMeter } from '../store/gas.js';
+import type { KVReader } from '../store/kv.js';
+import { VivianError } from '../types/errors.js';
+import { SdkErrors } from '../types/sdkErrors.js';
+import type { AuthKeeper } from '../modules/auth/keeper.js';
+import type { BankKeeper } from '../modules/bank/keeper.js';
+import { runAnte, type AnteOptions } from './ante.js';
+import type { BlockInfo, Context, ExecMode } from './context.js';
+import { EventManager } from './events.js';
+import type { DecodedMsg, MsgRouter } from './router.js';
+
+export interface TxOutcome {
+  result: ExecTxResult;
+  tx?: DecodedTx;
+  /** signers of the tx, when it decoded */
+  signers: string[];
+  priority: bigint;
+  /** the sequence the first signer declared, and the one the state expected (for the mempool's gap handling) */
+  sequence?: bigint;
+  expectedSequence?: bigint;
+  msgResponses: Any[];
+}
+
+export interface TxRunnerDeps {
+  router: MsgRouter;
+  auth: AuthKeeper;
+  bank: BankKeeper;
+  maxTxBytes: number;
+}
+
+/** Turns any thrown value into Cosmos-style {codespace, code, log}; unknown errors become sdk/1 (internal). */
+export function errorResult(e: unknown): { code: number; codespace: string; log: string } {
+  if (e instanceof VivianError) return { code: e.code, codespace: e.codespace, log: e.message };
+  return { code: 1, codespace: 'undefined', log: `internal error: ${(e as Error)?.message ?? String(e)}` };
+}
+
+function failed(e: unknown, gasWanted: number, gasUsed: number, events: Event[] = []): ExecTxResult {
+  const { code, codespace, log } = errorResult(e);
+  return ExecTxResult.fromPartial({ code, codespace, log, gasWanted: BigInt(gasWanted), gasUsed: BigInt(gasUsed), events });
+}
+
+/** The signers of a tx: each message's signers in order, first appearance wins (as the SDK's GetSigners). */
+export function txSigners(msgs: readonly DecodedMsg[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const m of msgs) {
+    for (const s of m.handler.signers(m.msg)) {
+      if (!seen.has(s)) {
+        seen.add(s);
+        out.push(s);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs one tx on top of `parent` (a branch of block or check state): ante on one branch, messages on a
+ * child branch. A failure in the messages discards only their branch (the fee and sequence stay); a
+ * failure in the ante discards everything. Writes reach `parent` only through `commitTo`.
+ */
+export function runTx(
+  deps: TxRunnerDeps,
+  parent: BranchStore | KVReader,
+  bytes: Uint8Array,
+  block: BlockInfo,
+  mode: ExecMode,
+  ante: AnteOptions,
+): { outcome: TxOutcome; anteBranch: BranchStore | null } {
+  let tx: DecodedTx;
+  let msgs: DecodedMsg[];
+  try {
+    tx = decodeTx(bytes, deps.maxTxBytes);
+    msgs = tx.messages.map((m) => deps.router.decode(m));
+  } catch (e) {
+    return { outcome: { result: failed(e, 0, 0), signers: [], priority: 0n, msgResponses: [] }, anteBranch: null };
+  }
+  const signers = txSigners(msgs);
+  const meter = new GasMeter(tx.gasLimit);
+  const anteBranch = new BranchStore(parent);
+  const anteEvents = new EventManager();
+  const anteCtx: Context = { store: new GasKVStore(anteBranch, meter), gas: meter, events: anteEvents, block, mode };
+  let priority: bigint;
+  try {
+    priority = runAnte(anteCtx, tx, signers, deps, ante).priority;
+  } catch (e) {
+    const outcome: TxOutcome = { result: failed(e, tx.gasLimit, meter.reported()), tx, signers, priority: 0n, msgResponses: [] };
+    if (SdkErrors.WrongSequence.is(e)) {
+      outcome.sequence = tx.signerInfos[0]?.sequence;
+      const m = /expected (\d+), got (\d+)/.exec((e as Error).message);
+      if (m) outcome.expectedSequence = BigInt(m[1]!);
+    }
+    return { outcome, anteBranch: null };
+  }
+
+  const msgBranch = anteBranch.branch();
+  const msgEvents = new EventManager();
+  const msgCtx: Context = { store: new GasKVStore(msgBranch, meter), gas: meter, events: msgEvents, block, mode };
+  const msgResponses: Any[] = [];
+  try {
+    msgs.forEach((m, i) => {
+      const before = msgEvents.events.length;
+      // baseapp's message event first, then the module's own events; all tagged with msg_index
+      msgEvents.emit('message', [['action', m.typeUrl], ['sender', signers[0]!], ['module', m.handler.module], ['msg_index', String(i)]]);
+      msgResponses.push(m.handler.handle(msgCtx, m.msg));
+      for (let j = before + 1; j < msgEvents.events.length; j++) {
+        msgEvents.events[j]!.attributes.push({ key: 'msg_index', value: String(i), index: true });
+      }
+    });
+  } catch (e) {
+    msgBranch.discard();
+    return {
+      outcome: { result: failed(e, tx.gasLimit, meter.reported(), anteEvents.events), tx, signers, priority, msgResponses: [] },
+      anteBranch,
+    };
+  }
+  msgBranch.write();
+  const data = TxMsgData.encode({ data: [], msgResponses }).finish();
+  const result = ExecTxResult.fromPartial({
+    code: 0,
+    data,
+    log: '',
+    gasWanted: BigInt(tx.gasLimit),
+    gasUsed: BigInt(meter.reported()),
+    events: [...anteEvents.events, ...msgEvents.events],
+    codespace: '',
+  });
+  return { outcome: { result, tx, signers, priority, sequence: tx.signerInfos[0]?.sequence, msgResponses }, anteBranch };
+}

@@ -1,0 +1,121 @@
+import { TxRaw, TxBody, AuthInfo, SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
+import { sha256 } from '../crypto/hash.js';
+import { parseCoins, type Coin } from '../types/coins.js';
+import { SdkErrors } from '../types/sdkErrors.js';
+
+export interface SignerInfoView {
+  publicKey: Any | undefined;
+  sequence: bigint;
+  mode: SignMode;
+}
+
+/** A TxRaw decoded and checked for shape; messages are still Anys (the msg router decodes them). */
+export interface DecodedTx {
+  bytes: Uint8Array;
+  /** SHA-256 of the TxRaw bytes */
+  hash: Uint8Array;
+  bodyBytes: Uint8Array;
+  authInfoBytes: Uint8Array;
+  signatures: Uint8Array[];
+  messages: Any[];
+  memo: string;
+  timeoutHeight: bigint;
+  nonCriticalExtensionOptions: Any[];
+  signerInfos: SignerInfoView[];
+  fee: Coin[];
+  gasLimit: number;
+}
+
+/** Extension options the chain understands when they are non-critical. */
+export const KNOWN_NON_CRITICAL_OPTIONS = new Set(['/vivian.vector.v1.Embedding']);
+
+export const MAX_SIGNATURES = 7;
+
+function decodeOrFail<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw SdkErrors.TxDecode(`malformed ${what}: ${(e as Error).message}`);
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+/**
+ * Decodes Cosmos SDK TxRaw bytes. Refuses anything whose hash could be changed without changing what
+ * was signed (the TxRaw must be canonically encoded), critical extension options, fee payers/granters, and
+ * non-direct sign modes; every refusal is an sdk error naming the problem.
+ */
+export function decodeTx(bytes: Uint8Array, maxBytes = 1024 * 1024): DecodedTx {
+  if (bytes.length === 0) throw SdkErrors.TxDecode('empty tx');
+  if (bytes.length > maxBytes) throw SdkErrors.TxTooLarge(`tx is ${bytes.length} bytes, the limit is ${maxBytes}`);
+  const raw = decodeOrFail('TxRaw', () => TxRaw.decode(bytes));
+  if (!equalBytes(TxRaw.encode(raw).finish(), bytes)) {
+    throw SdkErrors.TxDecode('TxRaw is not canonically encoded (unknown fields, wrong field order or default values)');
+  }
+  const body = decodeOrFail('TxBody', () => TxBody.decode(raw.bodyBytes));
+  const authInfo = decodeOrFail('AuthInfo', () => AuthInfo.decode(raw.authInfoBytes));
+
+  if (body.messages.length === 0) throw SdkErrors.InvalidRequest('tx has no messages');
+  if (body.extensionOptions.length > 0) {
+    throw SdkErrors.UnknownExtensionOptions(`critical extension option ${body.extensionOptions[0]!.typeUrl} is not supported`);
+  }
+  for (const opt of body.nonCriticalExtensionOptions) {
+    if (!KNOWN_NON_CRITICAL_OPTIONS.has(opt.typeUrl)) {
+      throw SdkErrors.UnknownExtensionOptions(`non-critical extension option ${opt.typeUrl} is not known`);
+    }
+  }
+  const fee = authInfo.fee;
+  if (!fee) throw SdkErrors.InsufficientFee('tx has no fee field');
+  if (fee.payer !== '' || fee.granter !== '') throw SdkErrors.NotSupported('fee payer and fee granter are not supported');
+  if (fee.gasLimit <= 0n) throw SdkErrors.InvalidGasLimit('gas limit must be positive');
+  if (fee.gasLimit > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw SdkErrors.InvalidGasLimit(`gas limit ${fee.gasLimit} exceeds ${Number.MAX_SAFE_INTEGER}`);
+  }
+  const feeCoins = parseCoins(fee.amount, { allowEmpty: true });
+
+  if (raw.signatures.length === 0) throw SdkErrors.NoSignatures('tx has no signatures');
+  if (raw.signatures.length > MAX_SIGNATURES) {
+    throw SdkErrors.TooManySignatures(`tx has ${raw.signatures.length} signatures, the limit is ${MAX_SIGNATURES}`);
+  }
+  if (authInfo.signerInfos.length !== raw.signatures.length) {
+    throw SdkErrors.Unauthorized(
+      `wrong number of signatures; expected ${authInfo.signerInfos.length}, got ${raw.signatures.length}`,
+    );
+  }
+  const signerInfos = authInfo.signerInfos.map((si, i) => {
+    const single = si.modeInfo?.single;
+    if (!single) throw SdkErrors.NotSupported(`signer ${i}: only single-signer mode info is supported`);
+    return { publicKey: si.publicKey, sequence: si.sequence, mode: single.mode };
+  });
+
+  return {
+    bytes,
+    hash: sha256(bytes),
+    bodyBytes: raw.bodyBytes,
+    authInfoBytes: raw.authInfoBytes,
+    signatures: raw.signatures,
+    messages: body.messages,
+    memo: body.memo,
+    timeoutHeight: body.timeoutHeight,
+    nonCriticalExtensionOptions: body.nonCriticalExtensionOptions,
+    signerInfos,
+    fee: feeCoins,
+    gasLimit: Number(fee.gasLimit),
+  };
+}
+
+/** The SIGN_MODE_DIRECT bytes a signer signs. */
+export function directSignBytes(tx: Pick<DecodedTx, 'bodyBytes' | 'authInfoBytes'>, chainId: string, accountNumber: bigint): Uint8Array {
+  return SignDoc.encode({ bodyBytes: tx.bodyBytes, authInfoBytes: tx.authInfoBytes, chainId, accountNumber }).finish();
+}
+
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex').toUpperCase();
+}
+
+export { SignMode };

@@ -1,0 +1,119 @@
+import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
+import { Any } from 'cosmjs-types/google/protobuf/any';
+import { sha256 } from '../../crypto/hash.js';
+import { parseAddress, toBech32Address } from '../../crypto/addresses.js';
+import { readU64be, u64be } from '../../store/buckets.js';
+import type { KVReader, KVStore } from '../../store/kv.js';
+import { SdkErrors } from '../../types/sdkErrors.js';
+import { accountKey, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY } from './keys.js';
+import { DEFAULT_AUTH_PARAMS, type AuthParams } from './params.js';
+
+export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
+export const MODULE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.ModuleAccount';
+
+export interface Account {
+  address: string;
+  pubKey: Any | undefined;
+  accountNumber: bigint;
+  sequence: bigint;
+  /** set for module accounts (fee collector …) */
+  module?: { name: string; permissions: string[] };
+}
+
+/** A module account's address, as the Cosmos SDK derives it (authtypes.NewModuleAddress). */
+export function moduleAddressBytes(name: string): Uint8Array {
+  return sha256(new TextEncoder().encode(name)).subarray(0, 20);
+}
+
+export function moduleAddress(name: string): string {
+  return toBech32Address(moduleAddressBytes(name));
+}
+
+export function encodeAccount(acc: Account): Uint8Array {
+  const base = BaseAccount.fromPartial({
+    address: acc.address,
+    pubKey: acc.pubKey,
+    accountNumber: acc.accountNumber,
+    sequence: acc.sequence,
+  });
+  const any = acc.module
+    ? { typeUrl: MODULE_ACCOUNT_TYPE, value: ModuleAccount.encode({ baseAccount: base, ...acc.module }).finish() }
+    : { typeUrl: BASE_ACCOUNT_TYPE, value: BaseAccount.encode(base).finish() };
+  return Any.encode(any).finish();
+}
+
+export function decodeAccount(bytes: Uint8Array): Account {
+  const any = Any.decode(bytes);
+  if (any.typeUrl === MODULE_ACCOUNT_TYPE) {
+    const m = ModuleAccount.decode(any.value);
+    const b = m.baseAccount!;
+    return { address: b.address, pubKey: b.pubKey, accountNumber: b.accountNumber, sequence: b.sequence, module: { name: m.name, permissions: m.permissions } };
+  }
+  const b = BaseAccount.decode(any.value);
+  return { address: b.address, pubKey: b.pubKey, accountNumber: b.accountNumber, sequence: b.sequence };
+}
+
+/** Parses a bech32 account address, turning any failure into sdk/7 with the value named. */
+export function accAddress(address: string, field = 'address'): Uint8Array {
+  try {
+    return parseAddress(address);
+  } catch (e) {
+    throw SdkErrors.InvalidAddress(`invalid ${field} ${JSON.stringify(address)}: ${(e as Error).message}`);
+  }
+}
+
+/** The only code that touches auth's part of the state. */
+export class AuthKeeper {
+  /** addresses of module accounts: bank refuses sends to them */
+  readonly moduleAccounts = new Map<string, string[]>();
+
+  constructor(moduleAccounts: Record<string, string[]> = {}) {
+    for (const [name, perms] of Object.entries(moduleAccounts)) this.moduleAccounts.set(name, perms);
+  }
+
+  isModuleAddress(address: string): boolean {
+    for (const name of this.moduleAccounts.keys()) if (moduleAddress(name) === address) return true;
+    return false;
+  }
+
+  getAccountBytes(store: KVReader, addr: Uint8Array): Uint8Array | undefined {
+    return store.get(accountKey(addr));
+  }
+
+  getAccount(store: KVReader, address: string): Account | undefined {
+    const bytes = store.get(accountKey(accAddress(address)));
+    return bytes ? decodeAccount(bytes) : undefined;
+  }
+
+  setAccount(store: KVStore, acc: Account): void {
+    store.set(accountKey(accAddress(acc.address)), encodeAccount(acc));
+  }
+
+  /** Creates an account with the next account number (as the SDK does on first receipt of funds). */
+  createAccount(store: KVStore, address: string, module?: Account['module']): Account {
+    const acc: Account = { address, pubKey: undefined, accountNumber: this.nextAccountNumber(store), sequence: 0n, module };
+    this.setAccount(store, acc);
+    return acc;
+  }
+
+  getOrCreateModuleAccount(store: KVStore, name: string): Account {
+    const address = moduleAddress(name);
+    return this.getAccount(store, address) ?? this.createAccount(store, address, { name, permissions: this.moduleAccounts.get(name) ?? [] });
+  }
+
+  private nextAccountNumber(store: KVStore): bigint {
+    const cur = store.get(NEXT_ACCOUNT_NUMBER_KEY);
+    const n = cur ? readU64be(cur) : 0n;
+    store.set(NEXT_ACCOUNT_NUMBER_KEY, u64be(n + 1n));
+    return n;
+  }
+
+  getParams(store: KVReader): AuthParams {
+    const b = store.get(PARAMS_KEY);
+    return b ? Params.decode(b) : DEFAULT_AUTH_PARAMS;
+  }
+
+  setParams(store: KVStore, p: AuthParams): void {
+    store.set(PARAMS_KEY, Params.encode(p).finish());
+  }
+}

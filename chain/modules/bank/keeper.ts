@@ -1,0 +1,120 @@
+import { Metadata, Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
+import type { EventManager } from '../../app/events.js';
+import { prefixEnd, type KVReader, type KVStore } from '../../store/kv.js';
+import { coinsToString, MAX_AMOUNT, type Coin } from '../../types/coins.js';
+import { SdkErrors } from '../../types/sdkErrors.js';
+import { accAddress, moduleAddress, type AuthKeeper } from '../auth/keeper.js';
+import { balanceKey, balancesPrefix, metadataKey, PARAMS_KEY, supplyKey } from './keys.js';
+
+const dec = new TextDecoder();
+const enc = new TextEncoder();
+
+export const DEFAULT_BANK_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };
+
+function readAmount(v: Uint8Array | undefined): bigint {
+  return v ? BigInt(dec.decode(v)) : 0n;
+}
+
+/** The only code that touches bank's part of the state: balances, supply, denom metadata. */
+export class BankKeeper {
+  constructor(private readonly auth: AuthKeeper) {}
+
+  getBalance(store: KVReader, address: string, denom: string): bigint {
+    return readAmount(store.get(balanceKey(accAddress(address), denom)));
+  }
+
+  getAllBalances(store: KVReader, address: string): Coin[] {
+    const prefix = balancesPrefix(accAddress(address));
+    const out: Coin[] = [];
+    for (const [k, v] of store.iterate(prefix, prefixEnd(prefix))) {
+      out.push({ denom: dec.decode(k.subarray(prefix.length)), amount: readAmount(v) });
+    }
+    return out;
+  }
+
+  private setBalance(store: KVStore, addr: Uint8Array, denom: string, amount: bigint): void {
+    const key = balanceKey(addr, denom);
+    if (amount === 0n) store.delete(key);
+    else store.set(key, enc.encode(amount.toString()));
+  }
+
+  private subCoins(ctxStore: KVStore, events: EventManager, address: string, coins: readonly Coin[]): void {
+    const addr = accAddress(address);
+    for (const c of coins) {
+      const have = readAmount(ctxStore.get(balanceKey(addr, c.denom)));
+      if (have < c.amount) {
+        throw SdkErrors.InsufficientFunds(`spendable balance ${have}${c.denom} is smaller than ${c.amount}${c.denom}`);
+      }
+      this.setBalance(ctxStore, addr, c.denom, have - c.amount);
+    }
+    events.emit('coin_spent', [['spender', address], ['amount', coinsToString(coins)]]);
+  }
+
+  private addCoins(store: KVStore, events: EventManager, address: string, coins: readonly Coin[]): void {
+    const addr = accAddress(address);
+    for (const c of coins) {
+      const have = readAmount(store.get(balanceKey(addr, c.denom)));
+      const next = have + c.amount;
+      if (next > MAX_AMOUNT) throw SdkErrors.InvalidCoins(`balance of ${c.denom} would overflow 256 bits`);
+      this.setBalance(store, addr, c.denom, next);
+    }
+    events.emit('coin_received', [['receiver', address], ['amount', coinsToString(coins)]]);
+  }
+
+  /** Moves coins between accounts, creating the recipient's account on first receipt (as x/bank does). */
+  send(store: KVStore, events: EventManager, from: string, to: string, coins: readonly Coin[]): void {
+    this.subCoins(store, events, from, coins);
+    this.addCoins(store, events, to, coins);
+    if (!this.auth.getAccount(store, to)) this.auth.createAccount(store, to);
+    events.emit('transfer', [['recipient', to], ['sender', from], ['amount', coinsToString(coins)]]);
+    events.emit('message', [['sender', from]]);
+  }
+
+  sendToModule(store: KVStore, events: EventManager, from: string, moduleName: string, coins: readonly Coin[]): void {
+    this.auth.getOrCreateModuleAccount(store, moduleName);
+    this.send(store, events, from, moduleAddress(moduleName), coins);
+  }
+
+  /** Creates coins (genesis and later the mint module): balance and total supply both grow. */
+  mint(store: KVStore, events: EventManager, address: string, coins: readonly Coin[]): void {
+    for (const c of coins) {
+      const supply = readAmount(store.get(supplyKey(c.denom))) + c.amount;
+      if (supply > MAX_AMOUNT) throw SdkErrors.InvalidCoins(`supply of ${c.denom} would overflow 256 bits`);
+      store.set(supplyKey(c.denom), enc.encode(supply.toString()));
+    }
+    this.addCoins(store, events, address, coins);
+    if (!this.auth.getAccount(store, address)) this.auth.createAccount(store, address);
+  }
+
+  getSupply(store: KVReader, denom: string): bigint {
+    return readAmount(store.get(supplyKey(denom)));
+  }
+
+  isBlockedRecipient(address: string): boolean {
+    return this.auth.isModuleAddress(address);
+  }
+
+  isSendEnabled(store: KVReader, denom: string): boolean {
+    const p = this.getParams(store);
+    const entry = p.sendEnabled.find((e) => e.denom === denom);
+    return entry ? entry.enabled : p.defaultSendEnabled;
+  }
+
+  getParams(store: KVReader): Params {
+    const b = store.get(PARAMS_KEY);
+    return b ? Params.decode(b) : DEFAULT_BANK_PARAMS;
+  }
+
+  setParams(store: KVStore, p: Params): void {
+    store.set(PARAMS_KEY, Params.encode(p).finish());
+  }
+
+  getMetadata(store: KVReader, denom: string): Metadata | undefined {
+    const b = store.get(metadataKey(denom));
+    return b ? Metadata.decode(b) : undefined;
+  }
+
+  setMetadata(store: KVStore, m: Metadata): void {
+    store.set(metadataKey(m.base), Metadata.encode(m).finish());
+  }
+}

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDecCoins } from '../types/coins.js';
+
+/** Everything a node can be told; stored in HOME/config/config.json and overridable by CLI flags. */
+export interface NodeConfig {
+  moniker: string;
+  /** interface the RPC and REST servers listen on */
+  listen_address: string;
+  rpc_port: number;
+  api_port: number;
+  p2p_port: number;
+  persistent_peers: string[];
+  /** the least gas price this node accepts into its mempool, e.g. "0.025uviv" (a local policy) */
+  min_gas_price: string;
+  /** ms between blocks in the one-validator engine; 0 = a block as soon as txs are pending */
+  block_time_ms: number;
+  /** browser origins allowed by CORS ("*" = any) */
+  cors_origins: string[];
+  /** requests per minute per IP on the RPC and REST servers; 0 = no limit */
+  rate_limit_per_minute: number;
+  max_body_bytes: number;
+  max_ws_connections: number;
+  max_subscriptions_per_client: number;
+  mempool_max_txs: number;
+  mempool_max_bytes: number;
+  /** skip fsync on commit (throwaway chains, benchmarks) */
+  no_sync: boolean;
+}
+
+export const DEFAULT_CONFIG: NodeConfig = {
+  moniker: 'vivian-node',
+  listen_address: '127.0.0.1',
+  rpc_port: 26657,
+  api_port: 1317,
+  p2p_port: 26656,
+  persistent_peers: [],
+  min_gas_price: '0.025uviv',
+  block_time_ms: 1000,
+  cors_origins: ['*'],
+  rate_limit_per_minute: 6000,
+  max_body_bytes: 2 * 1024 * 1024,
+  max_ws_connections: 200,
+  max_subscriptions_per_client: 5,
+  mempool_max_txs: 50_000,
+  mempool_max_bytes: 256 * 1024 * 1024,
+  no_sync: false,
+};
+
+export const homePaths = (home: string) => ({
+  config: join(home, 'config', 'config.json'),
+  genesis: join(home, 'config', 'genesis.json'),
+  validatorKey: join(home, 'config', 'priv_validator_key.json'),
+  nodeKey: join(home, 'config', 'node_key.json'),
+  data: join(home, 'data'),
+});
+
+/** Reads HOME/config/config.json over the defaults, then `overrides` (from flags) over that; checks every value. */
+export function loadConfig(home: string, overrides: Partial<NodeConfig> = {}): NodeConfig {
+  const path = homePaths(home).config;
+  let fromFile: Partial<NodeConfig> = {};
+  if (existsSync(path)) {
+    try {
+      fromFile = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const cfg: NodeConfig = { ...DEFAULT_CONFIG, ...fromFile, ...stripUndefined(overrides) };
+  validateConfig(cfg);
+  return cfg;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function validateConfig(c: NodeConfig): void {
+  const port = (name: keyof NodeConfig) => {
+    const v = c[name] as number;
+    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`config ${name} must be a port number 0-65535, got ${JSON.stringify(v)}`);
+  };
+  port('rpc_port');
+  port('api_port');
+  port('p2p_port');
+  if (!Number.isInteger(c.block_time_ms) || c.block_time_ms < 0) throw new Error(`config block_time_ms must be a non-negative integer, got ${c.block_time_ms}`);
+  parseDecCoins(c.min_gas_price);
+  for (const k of ['rate_limit_per_minute', 'max_body_bytes', 'max_ws_connections', 'max_subscriptions_per_client', 'mempool_max_txs', 'mempool_max_bytes'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 0) throw new Error(`config ${k} must be a non-negative integer, got ${JSON.stringify(c[k])}`);
+  }
+}

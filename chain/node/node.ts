@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { VivianApp } from '../app/application.js';
+import type { GenesisDoc } from '../app/genesis.js';
+import { BlockStore } from '../consensus/blockStore.js';
+import { DevEngine } from '../consensus/dev/devEngine.js';
+import { makeValidator } from '../consensus/types/validator.js';
+import { ValidatorSet } from '../consensus/types/validatorSet.js';
+import { TxIndexer } from '../indexer/txIndexer.js';
+import { Mempool, type AddResult } from '../mempool/mempool.js';
+import { ChainReader } from '../store/chainReader.js';
+import { NodeDb } from '../store/nodeDb.js';
+import { parseDecCoins } from '../types/coins.js';
+import { homePaths, type NodeConfig } from './config.js';
+import { EventBus } from './eventBus.js';
+import { readGenesis, readKeyFile, type Ed25519Key } from './home.js';
+
+/**
+ * The composition root: opens the store, builds the app, mempool, engine and indexes from a node home and
+ * its config, applies genesis on first start, and starts/stops them. The API servers receive this object.
+ */
+export class VivianNode {
+  readonly eventBus = new EventBus();
+  readonly reader: ChainReader;
+  readonly mempool: Mempool;
+  readonly engine: DevEngine;
+  readonly validators: ValidatorSet;
+  private closed = false;
+
+  private constructor(
+    readonly config: NodeConfig,
+    readonly home: string,
+    readonly genesis: GenesisDoc,
+    readonly db: NodeDb,
+    readonly app: VivianApp,
+    readonly validatorKey: Ed25519Key,
+    readonly nodeKey: Ed25519Key,
+  ) {
+    this.reader = new ChainReader(db);
+    this.validators = ValidatorSet.create(
+      genesis.validators.map((v) => makeValidator(new Uint8Array(Buffer.from(v.pub_key.value, 'base64')), BigInt(v.power))),
+    );
+    const blockStore = new BlockStore();
+    app.addParticipant(blockStore);
+    app.addParticipant(new TxIndexer());
+    this.mempool = new Mempool(app, { maxTxs: config.mempool_max_txs, maxBytes: config.mempool_max_bytes });
+    this.engine = new DevEngine(
+      { app, mempool: this.mempool, blockStore, reader: this.reader, eventBus: this.eventBus, validator: validatorKey, validators: this.validators },
+      { blockTimeMs: config.block_time_ms, genesisTimeMs: Date.parse(genesis.genesis_time) },
+    );
+  }
+
+  /** Opens a node home (initialised by `vivian init` or `vivian dev`); applies genesis if the store is new. */
+  static open(home: string, config: NodeConfig): VivianNode {
+    const paths = homePaths(home);
+    const genesis = readGenesis(home);
+    mkdirSync(paths.data, { recursive: true });
+    const db = NodeDb.open(join(paths.data, 'vivian.lmdb'), { noSync: config.no_sync });
+    try {
+      const app = new VivianApp(db, { minGasPrices: parseDecCoins(config.min_gas_price) });
+      if (app.initialized && app.chainId !== genesis.chain_id) {
+        throw new Error(`the data in ${paths.data} belongs to chain ${app.chainId}, but the genesis is for ${genesis.chain_id}`);
+      }
+      if (!app.initialized) {
+        const t = Date.parse(genesis.genesis_time);
+        app.initChain({
+          time: { seconds: BigInt(Math.floor(t / 1000)), nanos: (t % 1000) * 1_000_000 },
+          chainId: genesis.chain_id,
+          consensusParams: {
+            block: { maxBytes: BigInt(genesis.consensus_params.block.max_bytes), maxGas: BigInt(genesis.consensus_params.block.max_gas) },
+            version: { app: BigInt(genesis.consensus_params.version.app) },
+            validator: { pubKeyTypes: genesis.consensus_params.validator.pub_key_types },
+          },
+          validators: [],
+          appStateBytes: new TextEncoder().encode(JSON.stringify(genesis.app_state)),
+          initialHeight: BigInt(genesis.initial_height),
+        });
+      }
+      return new VivianNode(config, home, genesis, db, app, readKeyFile(paths.validatorKey), readKeyFile(paths.nodeKey));
+    } catch (e) {
+      void db.close();
+      throw e;
+    }
+  }
+
+  get chainId(): string {
+    return this.app.chainId;
+  }
+
+  start(): void {
+    this.engine.start();
+  }
+
+  /** CheckTx into the mempool (what broadcast_tx_sync does). */
+  broadcastTx(tx: Uint8Array): AddResult {
+    return this.mempool.add(tx);
+  }
+
+  async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.engine.stop();
+    await this.db.close();
+  }
+}
+
+export const nodeIdOf = (k: Ed25519Key) => Buffer.from(k.address).toString('hex');

@@ -1,0 +1,112 @@
+import { compareBytes, type Entry, type KVReader, type KVStore } from './kv.js';
+
+/** latin1 keeps one char per byte, so string order equals byte order and the mapping is lossless. */
+const toKey = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+const fromKey = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
+
+/**
+ * A cache (branch) over a parent store: reads fall through, writes stay here until `write()` pushes them
+ * to the parent. A failed tx or block simply drops its branch, so nothing it did is left behind.
+ * Branches nest (a tx branch over a block branch over committed state).
+ */
+export class BranchStore implements KVStore {
+  /** null marks a deletion. */
+  private readonly dirty = new Map<string, Uint8Array | null>();
+
+  constructor(private readonly parent: KVReader) {}
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    const d = this.dirty.get(toKey(key));
+    if (d !== undefined) return d === null ? undefined : d;
+    return this.parent.get(key);
+  }
+
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.dirty.set(toKey(key), value);
+  }
+
+  delete(key: Uint8Array): void {
+    this.dirty.set(toKey(key), null);
+  }
+
+  /** A child branch over this one. */
+  branch(): BranchStore {
+    return new BranchStore(this);
+  }
+
+  get size(): number {
+    return this.dirty.size;
+  }
+
+  /** The pending writes, sorted by key (deletions carry null). */
+  changes(): Array<[Uint8Array, Uint8Array | null]> {
+    return [...this.dirty.keys()].sort().map((k) => [fromKey(k), this.dirty.get(k)!]);
+  }
+
+  /** Pushes every pending write into the parent (which must be writable) and clears this branch. */
+  write(): void {
+    const parent = this.parent as KVStore;
+    for (const [k, v] of this.dirty) {
+      if (v === null) parent.delete(fromKey(k));
+      else parent.set(fromKey(k), v);
+    }
+    this.dirty.clear();
+  }
+
+  discard(): void {
+    this.dirty.clear();
+  }
+
+  *iterate(start: Uint8Array, end: Uint8Array | undefined, reverse = false): Iterable<Entry> {
+    const s = toKey(start);
+    const e = end === undefined ? undefined : toKey(end);
+    const local: Array<[string, Uint8Array | null]> = [];
+    for (const [k, v] of this.dirty) {
+      if (k >= s && (e === undefined || k < e)) local.push([k, v]);
+    }
+    local.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (reverse) local.reverse();
+    const dir = reverse ? -1 : 1;
+    let i = 0;
+    for (const [pk, pv] of this.parent.iterate(start, end, reverse)) {
+      // emit local entries that come before this parent key
+      while (i < local.length) {
+        const lk = fromKey(local[i]![0]);
+        const c = compareBytes(lk, pk) * dir;
+        if (c > 0) break;
+        const lv = local[i]![1];
+        i++;
+        if (lv !== null) yield [lk, lv];
+        if (c === 0) break;
+      }
+      const shadowed = i > 0 && local[i - 1] !== undefined && compareBytes(fromKey(local[i - 1]![0]), pk) === 0;
+      if (!shadowed) yield [pk, pv];
+    }
+    for (; i < local.length; i++) {
+      const lv = local[i]![1];
+      if (lv !== null) yield [fromKey(local[i]![0]), lv];
+    }
+  }
+}
+
+/** An in-memory store (tests, tools, genesis building). */
+export class MemoryStore implements KVStore {
+  private readonly map = new Map<string, Uint8Array>();
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    return this.map.get(toKey(key));
+  }
+  set(key: Uint8Array, value: Uint8Array): void {
+    this.map.set(toKey(key), value);
+  }
+  delete(key: Uint8Array): void {
+    this.map.delete(toKey(key));
+  }
+  *iterate(start: Uint8Array, end: Uint8Array | undefined, reverse = false): Iterable<Entry> {
+    const s = toKey(start);
+    const e = end === undefined ? undefined : toKey(end);
+    const keys = [...this.map.keys()].filter((k) => k >= s && (e === undefined || k < e)).sort();
+    if (reverse) keys.reverse();
+    for (const k of keys) yield [fromKey(k), this.map.get(k)!];
+  }
+}
