@@ -1,0 +1,242 @@
+import { ENV_IMPORTS } from '../abi.js';
+import { CallContext } from '../context.js';
+import { VmError, VmErrorCode } from '../errors.js';
+import { Order } from '../host.js';
+import { ABI_LIMITS as L } from '../limits.js';
+import * as crypto from './crypto.js';
+
+const te = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** High half of the u64 result of *_recover_pubkey: an error code; low half: a Region pointer. */
+const errorHigh = (code: number) => BigInt(code) << 32n;
+
+/**
+ * The full CosmWasm `env` import set, bound to one call. Every function is provided to every contract, so
+ * instantiation never depends on which of them a contract imports. Semantics and return codes follow
+ * CosmWasm's packages/vm/src/imports.rs.
+ */
+export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPORTS, (...args: number[]) => unknown> {
+  const s = ctx.schedule;
+  const host = ctx.host;
+  const enter = () => ctx.charge(s.hostCall);
+  const denyWrite = (what: string) => {
+    if (ctx.readOnly) throw new VmError(VmErrorCode.WriteAccessDenied, `${what} is not allowed in a read-only call (query)`);
+  };
+  const iterator = (id: number) => {
+    const it = ctx.iterators[id - 1];
+    if (!it) throw new VmError(VmErrorCode.IteratorNotFound, `iterator ${id} does not exist in this call`);
+    return it;
+  };
+  const nextRecord = (id: number) => {
+    const it = iterator(id);
+    const record = it.next();
+    ctx.chargeStorage('next', record?.[0].length ?? 0, record?.[1].length ?? 0);
+    return record;
+  };
+  const addrError = (message: string) => ctx.writeToContract(te.encode(message));
+  const readHuman = (ptr: number): string | { error: number } => {
+    const bytes = ctx.readRegion(ptr, L.humanAddress, 'human address');
+    if (bytes.length === 0) return { error: addrError('Input is empty') };
+    ctx.chargeLinear(s.stringFromBytes, bytes.length);
+    const text = CallContext.utf8(bytes);
+    return text === undefined ? { error: addrError('Input is not valid UTF-8') } : text;
+  };
+
+  return {
+    abort(msgPtr) {
+      enter();
+      const message = ctx.readString(msgPtr, L.abortMessage, 'abort message');
+      throw new VmError(VmErrorCode.ContractAborted, `contract aborted: ${message}`);
+    },
+    debug(msgPtr) {
+      enter();
+      const message = ctx.readRegion(msgPtr, L.debugMessage, 'debug message');
+      host.debug?.(new TextDecoder().decode(message));
+    },
+    db_read(keyPtr) {
+      enter();
+      const key = ctx.readRegion(keyPtr, L.dbKey, 'storage key');
+      const value = host.storage.get(key);
+      ctx.chargeStorage('read', key.length, value?.length ?? 0);
+      return value === undefined ? 0 : ctx.writeToContract(value);
+    },
+    db_write(keyPtr, valuePtr) {
+      enter();
+      denyWrite('db_write');
+      const key = ctx.readRegion(keyPtr, L.dbKey, 'storage key');
+      const value = ctx.readRegion(valuePtr, L.dbValue, 'storage value');
+      ctx.chargeStorage('write', key.length, value.length);
+      host.storage.set(key, value);
+    },
+    db_remove(keyPtr) {
+      enter();
+      denyWrite('db_remove');
+      const key = ctx.readRegion(keyPtr, L.dbKey, 'storage key');
+      ctx.chargeStorage('remove', key.length, 0);
+      host.storage.remove(key);
+    },
+    db_scan(startPtr, endPtr, order) {
+      enter();
+      const start = ctx.readOptionalRegion(startPtr, L.dbKey, 'scan start');
+      const end = ctx.readOptionalRegion(endPtr, L.dbKey, 'scan end');
+      if (order !== Order.Ascending && order !== Order.Descending) {
+        throw new VmError(VmErrorCode.InvalidHostCall, `db_scan order ${order} is invalid: use 1 (ascending) or 2 (descending)`);
+      }
+      if (ctx.iterators.length >= ctx.limits.maxIterators) {
+        throw new VmError(VmErrorCode.TooLarge, `more than ${ctx.limits.maxIterators} iterators opened in one call`);
+      }
+      ctx.chargeStorage('scan', (start?.length ?? 0) + (end?.length ?? 0), 0);
+      ctx.iterators.push(host.storage.scan(start, end, order));
+      return ctx.iterators.length;
+    },
+    db_next(id) {
+      enter();
+      const record = nextRecord(id);
+      return ctx.writeToContract(crypto.encodeSections(record ? [record[0], record[1]] : [EMPTY, EMPTY]));
+    },
+    db_next_key(id) {
+      enter();
+      const record = nextRecord(id);
+      return record ? ctx.writeToContract(record[0]) : 0;
+    },
+    db_next_value(id) {
+      enter();
+      const record = nextRecord(id);
+      return record ? ctx.writeToContract(record[1]) : 0;
+    },
+    addr_validate(srcPtr) {
+      enter();
+      const human = readHuman(srcPtr);
+      if (typeof human !== 'string') return human.error;
+      const r = host.api.addrValidate(human);
+      return 'ok' in r ? 0 : addrError(r.error);
+    },
+    addr_canonicalize(srcPtr, destPtr) {
+      enter();
+      const human = readHuman(srcPtr);
+      if (typeof human !== 'string') return human.error;
+      const r = host.api.addrCanonicalize(human);
+      if ('error' in r) return addrError(r.error);
+      ctx.writeRegion(destPtr, r.ok);
+      return 0;
+    },
+    addr_humanize(srcPtr, destPtr) {
+      enter();
+      const canonical = ctx.readRegion(srcPtr, L.canonicalAddress, 'canonical address');
+      const r = host.api.addrHumanize(canonical);
+      if ('error' in r) return addrError(r.error);
+      ctx.writeRegion(destPtr, te.encode(r.ok));
+      return 0;
+    },
+    query_chain(reqPtr) {
+      enter();
+      const request = ctx.readRegion(reqPtr, L.queryRequest, 'query request');
+      const answer = host.querier.queryChain(request, ctx.gasLeft(), ctx.stackUsed());
+      ctx.chargeExternal(answer.gasUsed);
+      return ctx.writeToContract(answer.result);
+    },
+    secp256k1_verify(hashPtr, sigPtr, pubPtr) {
+      enter();
+      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
+      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
+      const pub = ctx.readRegion(pubPtr, L.ecdsaPubkey, 'public key');
+      ctx.charge(s.secp256k1Verify);
+      return crypto.secp256k1Verify(hash, sig, pub);
+    },
+    secp256k1_recover_pubkey(hashPtr, sigPtr, param) {
+      enter();
+      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
+      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
+      if (param >>> 0 > 255) return errorHigh(crypto.CryptoCode.InvalidRecoveryParam);
+      ctx.charge(s.secp256k1RecoverPubkey);
+      const r = crypto.secp256k1Recover(hash, sig, param);
+      return 'ok' in r ? BigInt(ctx.writeToContract(r.ok)) : errorHigh(r.code);
+    },
+    secp256r1_verify(hashPtr, sigPtr, pubPtr) {
+      enter();
+      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
+      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
+      const pub = ctx.readRegion(pubPtr, L.ecdsaPubkey, 'public key');
+      ctx.charge(s.secp256r1Verify);
+      return crypto.secp256r1Verify(hash, sig, pub);
+    },
+    secp256r1_recover_pubkey(hashPtr, sigPtr, param) {
+      enter();
+      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
+      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
+      if (param >>> 0 > 255) return errorHigh(crypto.CryptoCode.InvalidRecoveryParam);
+      ctx.charge(s.secp256r1RecoverPubkey);
+      const r = crypto.secp256r1Recover(hash, sig, param);
+      return 'ok' in r ? BigInt(ctx.writeToContract(r.ok)) : errorHigh(r.code);
+    },
+    ed25519_verify(msgPtr, sigPtr, pubPtr) {
+      enter();
+      const msg = ctx.readRegion(msgPtr, L.ed25519Message, 'message');
+      const sig = ctx.readRegion(sigPtr, L.ed25519Signature, 'signature');
+      const pub = ctx.readRegion(pubPtr, L.ed25519Pubkey, 'public key');
+      ctx.charge(s.ed25519Verify);
+      return crypto.ed25519Verify(msg, sig, pub);
+    },
+    ed25519_batch_verify(msgsPtr, sigsPtr, pubsPtr) {
+      enter();
+      const sections = (ptr: number, item: number, what: string) => {
+        const decoded = crypto.decodeSections(ctx.readRegion(ptr, (item + 4) * L.ed25519BatchCount, what));
+        if (!decoded) throw new VmError(VmErrorCode.RegionError, `${what} are not valid length-suffixed sections`);
+        return decoded;
+      };
+      const msgs = sections(msgsPtr, L.ed25519Message, 'batch messages');
+      const sigs = sections(sigsPtr, L.ed25519Signature, 'batch signatures');
+      const pubs = sections(pubsPtr, L.ed25519Pubkey, 'batch public keys');
+      ctx.chargeLinear(pubs.length === 1 ? s.ed25519BatchVerifyOnePubkey : s.ed25519BatchVerify, sigs.length);
+      return crypto.ed25519BatchVerify(msgs, sigs, pubs);
+    },
+    bls12_381_aggregate_g1(pointsPtr, outPtr) {
+      enter();
+      const points = ctx.readRegion(pointsPtr, L.blsAggregate, 'G1 points');
+      ctx.chargeLinear(s.bls12381AggregateG1, Math.floor(points.length / L.blsG1));
+      const r = crypto.bls12381AggregateG1(points);
+      if ('code' in r) return r.code;
+      ctx.writeRegion(outPtr, r.ok);
+      return 0;
+    },
+    bls12_381_aggregate_g2(pointsPtr, outPtr) {
+      enter();
+      const points = ctx.readRegion(pointsPtr, L.blsAggregate, 'G2 points');
+      ctx.chargeLinear(s.bls12381AggregateG2, Math.floor(points.length / L.blsG2));
+      const r = crypto.bls12381AggregateG2(points);
+      if ('code' in r) return r.code;
+      ctx.writeRegion(outPtr, r.ok);
+      return 0;
+    },
+    bls12_381_pairing_equality(psPtr, qsPtr, rPtr, sPtr) {
+      enter();
+      const ps = ctx.readRegion(psPtr, L.blsAggregate, 'G1 points');
+      const qs = ctx.readRegion(qsPtr, L.blsAggregate, 'G2 points');
+      const r = ctx.readRegion(rPtr, L.blsG1, 'G1 point r');
+      const sPoint = ctx.readRegion(sPtr, L.blsG2, 'G2 point s');
+      ctx.chargeLinear(s.bls12381PairingEquality, Math.floor(ps.length / L.blsG1) + 1);
+      return crypto.bls12381PairingEquality(ps, qs, r, sPoint);
+    },
+    bls12_381_hash_to_g1(hashFn, msgPtr, dstPtr, outPtr) {
+      enter();
+      const msg = ctx.readRegion(msgPtr, L.blsMessage, 'message');
+      const dst = ctx.readRegion(dstPtr, L.blsDst, 'domain separation tag');
+      ctx.charge(s.bls12381HashToG1);
+      const r = crypto.bls12381HashToG1(hashFn, msg, dst);
+      if ('code' in r) return r.code;
+      ctx.writeRegion(outPtr, r.ok);
+      return 0;
+    },
+    bls12_381_hash_to_g2(hashFn, msgPtr, dstPtr, outPtr) {
+      enter();
+      const msg = ctx.readRegion(msgPtr, L.blsMessage, 'message');
+      const dst = ctx.readRegion(dstPtr, L.blsDst, 'domain separation tag');
+      ctx.charge(s.bls12381HashToG2);
+      const r = crypto.bls12381HashToG2(hashFn, msg, dst);
+      if ('code' in r) return r.code;
+      ctx.writeRegion(outPtr, r.ok);
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+export * from './abi.js';
+export { LruCache } from './cache.js';
+export { VmError, VmErrorCode, OutOfGasError } from './errors.js';
+export { DEFAULT_GAS_SCHEDULE, linearCost, type GasSchedule, type LinearCost } from './gas.js';
+export { Order, type Api, type Host, type Querier, type QueryAnswer, type Storage, type StorageGas, type StorageIterator, type StorageOp } from './host.js';
+export { CryptoCode, decodeSections, encodeSections } from './imports/crypto.js';
+export { frameBytes, instrumentWasm, INSTRUMENTED } from './instrument.js';
+export { ABI_LIMITS, DEFAULT_LIMITS, type VmLimits } from './limits.js';
+export type * from './types.js';
+export { validateWasm, type ModuleReport } from './validate.js';
+export { WasmVm, hex, type CallOptions, type RawCallResult, type VmCallFailure, type VmCallResult, type VmOptions } from './vm.js';
