@@ -1,7 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import type { Test } from 'tap';
-import type { ErrorKind } from '../../../../chain/types/errors.js';
+import { throwsKind } from '../helpers.js';
 import { sha256 } from '../../../../chain/crypto/hash.js';
 import {
   ConsensusErrors,
@@ -19,14 +18,6 @@ const val = (address: string | Uint8Array, power: bigint, priority = 0n): Valida
   votingPower: power,
   proposerPriority: priority,
 });
-function throwsKind(t: Test, fn: () => unknown, kind: ErrorKind): void {
-  try {
-    fn();
-    t.fail(`expected ${kind.description}`);
-  } catch (e) {
-    t.ok(kind.is(e), `throws ${kind.description}: ${(e as Error).message}`);
-  }
-}
 const name = (v: Validator) => Buffer.from(v.address).toString();
 const addr = (last: number) => Uint8Array.from({ length: 20 }, (_, i) => (i === 19 ? last : 0));
 
