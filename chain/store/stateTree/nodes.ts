@@ -49,11 +49,19 @@ export const MAX_DEPTH = 64;
 
 // ---------------------------------------------------------------- node keys
 
+// A batch writes every node under one version and reads along few: remember the last encoding.
+let cachedVersion = -1n;
+let cachedVersionBytes: Uint8Array = new Uint8Array(8);
+
 /** Key of the node at `depth` nibbles along `keyHash`'s path, stored at `version`. */
 export function nodeKey(version: bigint, keyHash: Uint8Array, depth: number): Uint8Array {
   const pathBytes = (depth + 1) >> 1;
   const out = new Uint8Array(9 + pathBytes);
-  out.set(u64be(version), 0);
+  if (version !== cachedVersion) {
+    cachedVersionBytes = u64be(version);
+    cachedVersion = version;
+  }
+  out.set(cachedVersionBytes, 0);
   out[8] = depth;
   out.set(keyHash.subarray(0, pathBytes), 9);
   if (depth & 1) out[8 + pathBytes] = out[8 + pathBytes]! & 0xf0;
@@ -145,14 +153,15 @@ export function encodeNode(node: TreeNode): Uint8Array {
   }
 }
 
+/** Decodes node bytes; the hashes returned are views into `bytes`, which must not change afterwards. */
 export function decodeNode(bytes: Uint8Array): TreeNode {
   const tag = bytes[0];
   if (tag === TAG_NULL && bytes.length === 1) return { kind: 'null' };
   if (tag === TAG_LEAF && bytes.length === 1 + 2 * HASH_LENGTH) {
     return {
       kind: 'leaf',
-      keyHash: bytes.slice(1, 1 + HASH_LENGTH),
-      valueHash: bytes.slice(1 + HASH_LENGTH),
+      keyHash: bytes.subarray(1, 1 + HASH_LENGTH),
+      valueHash: bytes.subarray(1 + HASH_LENGTH),
     };
   }
   if (tag === TAG_INTERNAL && bytes.length >= 5) {
@@ -168,7 +177,7 @@ export function decodeNode(bytes: Uint8Array): TreeNode {
         if (!(existBits & (1 << i))) continue;
         children[i] = {
           version: view.getBigUint64(off),
-          hash: bytes.slice(off + 8, off + CHILD_ENTRY),
+          hash: bytes.subarray(off + 8, off + CHILD_ENTRY),
           isLeaf: (leafBits & (1 << i)) !== 0,
         };
         off += CHILD_ENTRY;

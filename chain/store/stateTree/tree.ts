@@ -183,7 +183,7 @@ class BatchBuilder {
 
     const n = this.changes.length;
     if (n > 0) sub = this.visit(rootRef, 0, 0, n);
-    else if (rootNode?.kind === 'leaf') sub = this.storedLeaf(rootNode, baseVersion!, 0);
+    else if (rootNode?.kind === 'leaf') sub = this.storedLeaf(rootNode, rootRef!, 0);
     else if (rootRef) sub = { kind: 'internal', version: rootRef.version, hash: rootRef.hash };
 
     // Every version gets its own root node; the base root then serves only older versions.
@@ -213,7 +213,7 @@ class BatchBuilder {
     const node = loadNode(this.reader, key, 'node on a changed path');
     if (existing.isLeaf) {
       if (node.kind !== 'leaf') throw ErrCorruptNode(`expected a leaf at ${Buffer.from(key).toString('hex')}`);
-      return this.visitLeaf(node, existing.version, key, depth, lo, hi);
+      return this.visitLeaf(node, existing, key, depth, lo, hi);
     }
     if (node.kind !== 'internal') throw ErrCorruptNode(`expected an internal node at ${Buffer.from(key).toString('hex')}`);
 
@@ -249,15 +249,15 @@ class BatchBuilder {
         const leafKey = childNodeKey(child.version, pathKey, depth, only);
         const leaf = loadNode(this.reader, leafKey, 'lone leaf');
         if (leaf.kind !== 'leaf') throw ErrCorruptNode(`expected a leaf at ${Buffer.from(leafKey).toString('hex')}`);
-        return this.storedLeaf(leaf, child.version, depth + 1);
+        return this.storedLeaf(leaf, child, depth + 1);
       }
     }
     for (const [s, sub] of pending) children[s] = this.childRef(sub, depth + 1);
     return this.writeInternal(depth, children, pathKey);
   }
 
-  private visitLeaf(leaf: LeafNode, leafVersion: bigint, key: Uint8Array, depth: number, lo: number, hi: number): Sub {
-    const current = this.storedLeaf(leaf, leafVersion, depth);
+  private visitLeaf(leaf: LeafNode, ref: ChildRef, key: Uint8Array, depth: number, lo: number, hi: number): Sub {
+    const current = this.storedLeaf(leaf, ref, depth);
     const idx = this.find(lo, hi, leaf.keyHash);
     const change = idx >= 0 ? this.changes[idx]! : null;
     const kept = !change || (change.valueHash !== null && bytesEqual(change.valueHash, leaf.valueHash));
@@ -306,13 +306,14 @@ class BatchBuilder {
     return { kind: 'internal', version: this.version, hash: internalHash(node) };
   }
 
-  private storedLeaf(leaf: LeafNode, version: bigint, depth: number): LeafSub {
+  /** An existing leaf, stored at (ref.version, depth), whose hash its parent already holds. */
+  private storedLeaf(leaf: LeafNode, ref: ChildRef, depth: number): LeafSub {
     return {
       kind: 'leaf',
       keyHash: leaf.keyHash,
       valueHash: leaf.valueHash,
-      hash: leafHash(leaf.keyHash, leaf.valueHash),
-      stored: { version, depth },
+      hash: ref.hash,
+      stored: { version: ref.version, depth },
     };
   }
 
