@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 // The `vivian` command: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
 import { main } from '../dist/chain/cli/main.js';
-main(process.argv);
+await main(process.argv);

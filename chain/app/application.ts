@@ -45,6 +45,7 @@ import type { AppModule } from './module.js';
 import { MsgRouter, QueryRouter } from './router.js';
 import { errorResult, runTx, type TxOutcome } from './txRunner.js';
 import { encodeRoots, type Roots } from './roots.js';
+import { ChainReader } from '../store/chainReader.js';
 
 export const APP_VERSION = '0.1.0';
 const enc = new TextEncoder();
@@ -458,6 +459,32 @@ export class VivianApp {
   }
 
   private registerServiceQueries(): void {
+    // the tx at a ledger version, as JSON (what `vivian query ledger` shows); data = decimal version
+    this.queries.register('/vivian/ledger/tx', (_ctx, req) => {
+      const text = dec.decode(req);
+      if (!/^[0-9]{1,20}$/.test(text)) throw SdkErrors.InvalidRequest(`ledger version must be a non-negative integer, got ${JSON.stringify(text)}`);
+      const version = BigInt(text);
+      const t = new ChainReader(this.db).txByVersion(version);
+      if (!t) throw SdkErrors.NotFound(`ledger version ${version} (the ledger has ${this.ledgerSize} txs)`);
+      const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
+      return enc.encode(
+        JSON.stringify({
+          version: version.toString(),
+          height: t.height.toString(),
+          index: t.index,
+          tx_hash: hex(t.hash),
+          tx: Buffer.from(t.tx).toString('base64'),
+          result: {
+            code: t.result.code,
+            codespace: t.result.codespace,
+            log: t.result.log,
+            gas_wanted: t.result.gasWanted.toString(),
+            gas_used: t.result.gasUsed.toString(),
+          },
+          leaf_data: Buffer.from(t.leafData).toString('base64'),
+        }),
+      );
+    });
     this.queries.register('/cosmos.tx.v1beta1.Service/Simulate', (_ctx, req) => {
       const r = SimulateRequest.decode(req);
       if (r.txBytes.length === 0) throw SdkErrors.InvalidRequest('simulate needs tx_bytes');
