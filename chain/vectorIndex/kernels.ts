@@ -1,0 +1,328 @@
+/**
+ * Integer similarity kernels over int8 vectors held in one contiguous byte arena.
+ *
+ * The arena lives in the memory of a tiny WebAssembly module whose functions use 128-bit SIMD
+ * (i16x8 sign-extension + i32x4.dot_i16x8_s): about 15 ns per 256-dim dot product against ~200 ns for the
+ * best plain-JS loop. The results are exact integers, so they equal the JS reference kernel bit for bit;
+ * where WebAssembly SIMD is unavailable the same interface runs on that JS kernel.
+ *
+ * The module is assembled here from its opcodes (a few dozen bytes of code), so nothing binary is shipped.
+ */
+
+/** Vectors are stored with their length rounded up to this (zero padding changes no dot product or L2). */
+export const LANE_BYTES = 16;
+
+/** Operations on vectors addressed by byte offset into the arena. All sums are exact int32. */
+export interface Kernels {
+  /** The arena; re-read after `ensure` (growing may replace the buffer). */
+  readonly bytes: Int8Array;
+  /** Makes the arena at least `byteLength` long. */
+  ensure(byteLength: number): void;
+  /** Dot product of the `n`-byte vectors at `a` and `b` (n a multiple of LANE_BYTES). */
+  dot(a: number, b: number, n: number): number;
+  /** Squared L2 distance of the vectors at `a` and `b`. */
+  l2(a: number, b: number, n: number): number;
+  /** Scores of `count` consecutive vectors from `first` (each n bytes) against `q`, written into `out` as int32. */
+  dotRun(q: number, first: number, n: number, count: number, out: Int32Array): void;
+  l2Run(q: number, first: number, n: number, count: number, out: Int32Array): void;
+  /**
+   * Batch form for graph walks: scores of the vectors whose offsets are in `list[0..count)` against `q`,
+   * into `out[0..count)`. One call per batch lets the CPU overlap the loads of independent vectors.
+   * `list` and `out` hold LIST_CAPACITY entries; re-read them after `ensure`.
+   */
+  dotList(q: number, n: number, count: number): void;
+  readonly list: Int32Array;
+  readonly out: Int32Array;
+}
+
+// ---- WebAssembly kernel ----
+
+const PAGE = 65536;
+/** Vectors scored per dotRun/l2Run call (the result buffer's length). */
+export const RUN_CHUNK = 4096;
+/** Entries of the dotList offset and result buffers. */
+export const LIST_CAPACITY = RUN_CHUNK;
+// Scratch at the bottom of the WebAssembly memory: int32 results, then int32 offsets for dotList.
+const OUT_AREA = 0;
+const LIST_AREA = RUN_CHUNK * 4;
+const WASM_RESERVED = LIST_AREA + LIST_CAPACITY * 4;
+
+// Opcodes used below (WebAssembly core + SIMD proposal).
+const op = {
+  block: 0x02, loop: 0x03, end: 0x0b, brIf: 0x0d, call: 0x10,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  i32Load: 0x28, i32Store: 0x36, i32Const: 0x41,
+  i32GeU: 0x4f, i32LtU: 0x49, i32Add: 0x6a, i32Mul: 0x6c,
+  simd: 0xfd,
+} as const;
+const simd = {
+  v128Load: 0x00, i32x4ExtractLane: 0x1b, i16x8ExtendLowS: 0x87, i16x8ExtendHighS: 0x88, i16x8Sub: 0x91,
+  i32x4Add: 0xae, i32x4DotI16x8S: 0xba,
+} as const;
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+const simdOp = (code: number): number[] => [op.simd, ...uleb(code)];
+const get = (i: number): number[] => [op.localGet, i];
+const set = (i: number): number[] => [op.localSet, i];
+const memarg = (alignLog2: number): number[] => [alignLog2, 0];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+
+/**
+ * Body of a pairwise kernel (a, b, n) -> i32. Per 16 bytes: load both, sign-extend halves to i16x8,
+ * then `combine` turns the two i16x8 halves into an i32x4 partial sum.
+ * Locals: 3 acc, 4 va, 5 vb (v128), 6 end (i32), then `scratch` more v128 from 7 for `combine`.
+ */
+function pairKernel(combine: (lo: boolean) => number[], scratch = 0): number[] {
+  const code = [
+    ...get(0), ...get(2), op.i32Add, ...set(6),
+    op.loop, 0x40,
+    ...get(0), ...simdOp(simd.v128Load), ...memarg(0), ...set(4),
+    ...get(1), ...simdOp(simd.v128Load), ...memarg(0), ...set(5),
+    ...get(3), ...combine(true), ...simdOp(simd.i32x4Add), ...set(3),
+    ...get(3), ...combine(false), ...simdOp(simd.i32x4Add), ...set(3),
+    ...get(0), op.i32Const, LANE_BYTES, op.i32Add, ...set(0),
+    ...get(1), op.i32Const, LANE_BYTES, op.i32Add, ...set(1),
+    ...get(0), ...get(6), op.i32LtU, op.brIf, 0,
+    op.end,
+    ...get(3), ...simdOp(simd.i32x4ExtractLane), 0, ...get(3), ...simdOp(simd.i32x4ExtractLane), 1, op.i32Add,
+    ...get(3), ...simdOp(simd.i32x4ExtractLane), 2, ...get(3), ...simdOp(simd.i32x4ExtractLane), 3, op.i32Add,
+    op.i32Add,
+    op.end,
+  ];
+  const locals = vec(scratch ? [[3, V128], [1, I32], [scratch, V128]] : [[3, V128], [1, I32]]);
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+const extend = (lo: boolean): number => (lo ? simd.i16x8ExtendLowS : simd.i16x8ExtendHighS);
+/** sum a_i * b_i */
+const dotBody = pairKernel((lo) => [
+  ...get(4), ...simdOp(extend(lo)), ...get(5), ...simdOp(extend(lo)), ...simdOp(simd.i32x4DotI16x8S),
+]);
+/** sum (a_i - b_i)^2: the i16 difference (|d| <= 255, kept in local 7) dotted with itself. */
+const l2Body = pairKernel(
+  (lo) => [
+    ...get(4), ...simdOp(extend(lo)), ...get(5), ...simdOp(extend(lo)), ...simdOp(simd.i16x8Sub),
+    op.localTee, 7, ...get(7), ...simdOp(simd.i32x4DotI16x8S),
+  ],
+  1,
+);
+
+/** (q, first, n, count, out) : out[i] = kernel(q, first + i*n, n). Local 5 = end of out. */
+function runBody(kernelIndex: number): number[] {
+  const code = [
+    ...get(4), ...get(3), op.i32Const, 4, op.i32Mul, op.i32Add, ...set(5),
+    op.block, 0x40,
+    ...get(4), ...get(5), op.i32GeU, op.brIf, 0,
+    op.loop, 0x40,
+    ...get(4), ...get(0), ...get(1), ...get(2), op.call, kernelIndex, op.i32Store, ...memarg(2),
+    ...get(1), ...get(2), op.i32Add, ...set(1),
+    ...get(4), op.i32Const, 4, op.i32Add, ...set(4),
+    ...get(4), ...get(5), op.i32LtU, op.brIf, 0,
+    op.end,
+    op.end,
+    op.end,
+  ];
+  const locals = vec([[1, I32]]);
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+/** (q, list, n, count, out) : out[i] = dot(q, list[i], n). Local 5 = end of out. */
+const listBody = (() => {
+  const code = [
+    ...get(4), ...get(3), op.i32Const, 4, op.i32Mul, op.i32Add, ...set(5),
+    op.block, 0x40,
+    ...get(4), ...get(5), op.i32GeU, op.brIf, 0,
+    op.loop, 0x40,
+    ...get(4), ...get(0), ...get(1), op.i32Load, ...memarg(2), ...get(2), op.call, 0, op.i32Store, ...memarg(2),
+    ...get(1), op.i32Const, 4, op.i32Add, ...set(1),
+    ...get(4), op.i32Const, 4, op.i32Add, ...set(4),
+    ...get(4), ...get(5), op.i32LtU, op.brIf, 0,
+    op.end,
+    op.end,
+    op.end,
+  ];
+  const locals = vec([[1, I32]]);
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+})();
+
+/** The module: memory + dot, l2, dotRun, l2Run, dotList. */
+export function kernelModuleBytes(): Uint8Array {
+  const pairType = [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])];
+  const runType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([pairType, runType])),
+    ...section(3, vec([[0], [0], [1], [1], [1]])),
+    ...section(5, vec([[0x00, ...uleb(1)]])),
+    ...section(7, vec([
+      [...name('memory'), 0x02, 0],
+      [...name('dot'), 0x00, 0],
+      [...name('l2'), 0x00, 1],
+      [...name('dotRun'), 0x00, 2],
+      [...name('l2Run'), 0x00, 3],
+      [...name('dotList'), 0x00, 4],
+    ])),
+    ...section(10, vec([dotBody, l2Body, runBody(0), runBody(1), listBody])),
+  ];
+  return new Uint8Array(bytes);
+}
+
+/** The slice of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface KernelExports {
+  memory: WasmMemory;
+  dot(a: number, b: number, n: number): number;
+  l2(a: number, b: number, n: number): number;
+  dotRun(q: number, first: number, n: number, count: number, out: number): void;
+  l2Run(q: number, first: number, n: number, count: number, out: number): void;
+  dotList(q: number, list: number, n: number, count: number, out: number): void;
+}
+
+let compiled: object | null | undefined;
+function kernelModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      if (!wasmApi) throw new Error('no WebAssembly');
+      compiled = new wasmApi.Module(kernelModuleBytes());
+    } catch {
+      compiled = null; // no WebAssembly SIMD on this host: use the JS kernel
+    }
+  }
+  return compiled;
+}
+
+class WasmKernels implements Kernels {
+  // Set by views(), called from the constructor.
+  bytes!: Int8Array;
+  list!: Int32Array;
+  out!: Int32Array;
+  readonly dot: (a: number, b: number, n: number) => number;
+  readonly l2: (a: number, b: number, n: number) => number;
+  private readonly x: KernelExports;
+
+  constructor(module: object) {
+    this.x = new wasmApi!.Instance(module).exports as KernelExports;
+    this.dot = this.x.dot;
+    this.l2 = this.x.l2;
+    this.views();
+  }
+
+  ensure(byteLength: number): void {
+    const have = this.x.memory.buffer.byteLength;
+    if (byteLength <= have) return;
+    // Grow geometrically so n inserts cost O(n) copying in total.
+    const want = Math.max(byteLength, Math.min(have * 2, have + 256 * 1024 * 1024));
+    this.x.memory.grow(Math.ceil((want - have) / PAGE));
+    this.views();
+  }
+
+  /** Growing the memory detaches the old buffer: rebuild the views. */
+  private views(): void {
+    const buf = this.x.memory.buffer;
+    this.bytes = new Int8Array(buf);
+    this.out = new Int32Array(buf, OUT_AREA, RUN_CHUNK);
+    this.list = new Int32Array(buf, LIST_AREA, LIST_CAPACITY);
+  }
+
+  dotList(q: number, n: number, count: number): void {
+    this.x.dotList(q, LIST_AREA, n, count, OUT_AREA);
+  }
+
+  dotRun(q: number, first: number, n: number, count: number, out: Int32Array): void {
+    this.run(this.x.dotRun, q, first, n, count, out);
+  }
+
+  l2Run(q: number, first: number, n: number, count: number, out: Int32Array): void {
+    this.run(this.x.l2Run, q, first, n, count, out);
+  }
+
+  private run(
+    fn: (q: number, first: number, n: number, count: number, out: number) => void,
+    q: number, first: number, n: number, count: number, out: Int32Array,
+  ): void {
+    for (let done = 0; done < count; done += RUN_CHUNK) {
+      const c = Math.min(RUN_CHUNK, count - done);
+      fn(q, first + done * n, n, c, OUT_AREA);
+      out.set(this.out.subarray(0, c), done);
+    }
+  }
+}
+
+/** The reference kernel: plain loops over an Int8Array, identical results. */
+export class JsKernels implements Kernels {
+  bytes = new Int8Array(PAGE);
+  readonly list = new Int32Array(LIST_CAPACITY);
+  readonly out = new Int32Array(LIST_CAPACITY);
+
+  dotList(q: number, n: number, count: number): void {
+    for (let i = 0; i < count; i++) this.out[i] = this.dot(q, this.list[i]!, n);
+  }
+
+  ensure(byteLength: number): void {
+    if (byteLength <= this.bytes.length) return;
+    const grown = new Int8Array(Math.max(byteLength, this.bytes.length * 2));
+    grown.set(this.bytes);
+    this.bytes = grown;
+  }
+
+  dot(a: number, b: number, n: number): number {
+    const v = this.bytes;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += v[a + i]! * v[b + i]!;
+    return s;
+  }
+
+  l2(a: number, b: number, n: number): number {
+    const v = this.bytes;
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const d = v[a + i]! - v[b + i]!;
+      s += d * d;
+    }
+    return s;
+  }
+
+  dotRun(q: number, first: number, n: number, count: number, out: Int32Array): void {
+    for (let i = 0; i < count; i++) out[i] = this.dot(q, first + i * n, n);
+  }
+
+  l2Run(q: number, first: number, n: number, count: number, out: Int32Array): void {
+    for (let i = 0; i < count; i++) out[i] = this.l2(q, first + i * n, n);
+  }
+}
+
+/** Bytes at the bottom of the arena a caller must leave alone (the WebAssembly kernel's result buffer). */
+export const ARENA_RESERVED = WASM_RESERVED;
+
+/** Fresh kernels with their own arena: WebAssembly SIMD when the host has it, else JS (or JS when forced). */
+export function createKernels(opts: { forceJs?: boolean } = {}): Kernels {
+  const m = opts.forceJs ? null : kernelModule();
+  return m ? new WasmKernels(m) : new JsKernels();
+}
+
+/** Whether this host runs the WebAssembly SIMD kernel. */
+export function hasSimdKernels(): boolean {
+  return kernelModule() !== null;
+}
