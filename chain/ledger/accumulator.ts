@@ -23,14 +23,14 @@ export interface LedgerNode {
 }
 
 export class MemoryLedgerNodeStore implements LedgerNodeStore {
-  private readonly levels: Map<bigint, Uint8Array>[] = [];
+  private readonly levels: Map<number | bigint, Uint8Array>[] = [];
 
   getNode(level: number, index: bigint): Uint8Array | undefined {
-    return this.levels[level]?.get(index);
+    return this.levels[level]?.get(memoryKey(index));
   }
 
   putNode(level: number, index: bigint, hash: Uint8Array): void {
-    (this.levels[level] ??= new Map()).set(index, hash);
+    (this.levels[level] ??= new Map()).set(memoryKey(index), hash);
   }
 
   putNodes(nodes: Iterable<LedgerNode>): void {
@@ -44,6 +44,20 @@ export class MemoryLedgerNodeStore implements LedgerNodeStore {
   }
 }
 
+interface PendingRun {
+  readonly base: bigint;
+  readonly hashes: Uint8Array[];
+}
+
+/** Maps hash number keys far faster than bigint keys; indexes beyond 2^53 keep their bigint. */
+/** Sizes are uint64, so the last version that can be appended is 2^64 - 2. */
+const MAX_VERSION = (1n << 64n) - 1n;
+
+const MAX_SAFE_INDEX = BigInt(Number.MAX_SAFE_INTEGER);
+function memoryKey(index: bigint): number | bigint {
+  return index <= MAX_SAFE_INDEX ? Number(index) : index;
+}
+
 /** Roots of the right edge for one ledger size: foldBelow[L] = MTH of the peaks below level L. */
 interface RightEdge {
   readonly foldBelow: readonly (Uint8Array | undefined)[];
@@ -54,8 +68,8 @@ export class LedgerAccumulator {
   private currentSize: bigint;
   /** peaks[level] is the frozen node of that level on the right edge; present iff bit `level` of the size is set. */
   private peaks: (Uint8Array | undefined)[] = [];
-  private pendingByLevel: Map<bigint, Uint8Array>[] = [];
-  private pendingList: LedgerNode[] = [];
+  /** Nodes created since the last commit, per level: a contiguous run of indexes (nodes freeze left to right). */
+  private pending: (PendingRun | undefined)[] = [];
   private committedState: { size: bigint; peaks: (Uint8Array | undefined)[] };
   private rightEdge: RightEdge | undefined;
 
@@ -86,6 +100,7 @@ export class LedgerAccumulator {
   append(leafHash: Uint8Array): bigint {
     requireHash(leafHash, 'leaf hash');
     const version = this.currentSize;
+    if (version === MAX_VERSION) throw ErrSizeOutOfRange(`the ledger holds ${version} leaves, the most a uint64 size allows`);
     let hash: Uint8Array = leafHash.slice();
     let level = 0;
     let index = version;
@@ -104,22 +119,24 @@ export class LedgerAccumulator {
     return version;
   }
 
-  /** Nodes created since the last markCommitted, in creation order, for the caller to write. */
+  /** Nodes created since the last markCommitted, level by level in index order, for the caller to write. */
   pendingNodes(): LedgerNode[] {
-    return this.pendingList.slice();
+    const nodes: LedgerNode[] = [];
+    this.pending.forEach((run, level) => {
+      if (run) run.hashes.forEach((hash, i) => nodes.push({ level, index: run.base + BigInt(i), hash }));
+    });
+    return nodes;
   }
 
   /** The caller has durably written pendingNodes(): they are now the store's to serve. */
   markCommitted(): void {
-    this.pendingByLevel = [];
-    this.pendingList = [];
+    this.pending = [];
     this.committedState = { size: this.currentSize, peaks: this.peaks.slice() };
   }
 
   /** Forgets every append since the last markCommitted. */
   rollback(): void {
-    this.pendingByLevel = [];
-    this.pendingList = [];
+    this.pending = [];
     this.currentSize = this.committedState.size;
     this.peaks = this.committedState.peaks.slice();
     this.rightEdge = undefined;
@@ -261,7 +278,14 @@ export class LedgerAccumulator {
   private node(level: number, index: bigint): Uint8Array {
     const peak = this.peaks[level];
     if (peak !== undefined && index === this.peakIndex(level)) return peak;
-    return this.pendingByLevel[level]?.get(index) ?? this.storedNode(level, index);
+    return this.pendingNode(level, index) ?? this.storedNode(level, index);
+  }
+
+  private pendingNode(level: number, index: bigint): Uint8Array | undefined {
+    const run = this.pending[level];
+    if (run === undefined) return undefined;
+    const offset = index - run.base;
+    return offset >= 0n && offset < BigInt(run.hashes.length) ? run.hashes[Number(offset)] : undefined;
   }
 
   private storedNode(level: number, index: bigint): Uint8Array {
@@ -273,9 +297,11 @@ export class LedgerAccumulator {
     return hash;
   }
 
+  /** Nodes of one level freeze in index order, so each call extends that level's run by one. */
   private addPending(level: number, index: bigint, hash: Uint8Array): void {
-    (this.pendingByLevel[level] ??= new Map()).set(index, hash);
-    this.pendingList.push({ level, index, hash });
+    const run = this.pending[level];
+    if (run === undefined) this.pending[level] = { base: index, hashes: [hash] };
+    else run.hashes.push(hash);
   }
 
   private requireSize(size: Uint64Input, what: string, min: bigint): bigint {

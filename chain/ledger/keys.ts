@@ -1,23 +1,48 @@
 /**
  * The ledger's keys in the node's LMDB environment (layout documented in store/buckets.ts), and a node
- * store over any synchronous key-value getter.
+ * store over any synchronous key-value getter. Proof generation builds a node key per tree level, so these
+ * write their bytes directly into one allocation (several times faster than composing u64be + bucketKey).
  */
-import { Bucket, bucketKey, u64be } from '../store/buckets.js';
+import { Bucket } from '../store/buckets.js';
 import type { LedgerNodeStore } from './accumulator.js';
+
+/** Writes `value` (< 2^64) as uint64 big-endian at `offset`. */
+function putU64be(out: Uint8Array, offset: number, value: bigint): void {
+  const hi = Number(value >> 32n);
+  const lo = Number(value & 0xffff_ffffn);
+  out[offset] = hi >>> 24;
+  out[offset + 1] = hi >>> 16;
+  out[offset + 2] = hi >>> 8;
+  out[offset + 3] = hi;
+  out[offset + 4] = lo >>> 24;
+  out[offset + 5] = lo >>> 16;
+  out[offset + 6] = lo >>> 8;
+  out[offset + 7] = lo;
+}
 
 /** LedgerNode: uint8 level ++ uint64be(index) -> 32-byte frozen node hash. */
 export function ledgerNodeKey(level: number, index: bigint): Uint8Array {
-  return bucketKey(Bucket.LedgerNode, Uint8Array.of(level), u64be(index));
+  const key = new Uint8Array(10);
+  key[0] = Bucket.LedgerNode;
+  key[1] = level;
+  putU64be(key, 2, index);
+  return key;
 }
 
 /** LedgerLeaf: uint64be(version) -> TxInfo bytes. */
 export function ledgerLeafKey(version: bigint): Uint8Array {
-  return bucketKey(Bucket.LedgerLeaf, u64be(version));
+  const key = new Uint8Array(9);
+  key[0] = Bucket.LedgerLeaf;
+  putU64be(key, 1, version);
+  return key;
 }
 
 /** TxByHash: 32-byte tx hash -> uint64be(version). */
 export function txByHashKey(txHash: Uint8Array): Uint8Array {
-  return bucketKey(Bucket.TxByHash, txHash);
+  const key = new Uint8Array(1 + txHash.length);
+  key[0] = Bucket.TxByHash;
+  key.set(txHash, 1);
+  return key;
 }
 
 /** A LedgerNodeStore reading the LedgerNode bucket through `get` (e.g. an LMDB database's get). */

@@ -289,3 +289,11 @@ function popcount(n: number): number {
   for (; n > 0; n >>= 1) c += n & 1;
   return c;
 }
+
+t.test('a ledger at the uint64 limit refuses one more leaf', async (t) => {
+  const full = (1n << 64n) - 1n;
+  const anyNode = { getNode: () => new Uint8Array(32) };
+  const acc = new LedgerAccumulator(anyNode, full);
+  throwsKind(t, () => acc.append(new Uint8Array(32)), ErrSizeOutOfRange, 'ledger full', /18446744073709551615 leaves/);
+  t.equal(acc.size, full);
+});
