@@ -15,8 +15,8 @@
  * - a height ends in step 'commit'; the engine starts the next one with startHeight, because the app's
  *   validator updates decide who validates it.
  */
-import { BlockID, Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
-import { blockIdKey, isNilBlockId, nilBlockId } from '../types/blockId.js';
+import { BlockID, Commit, Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
+import { blockIdKey, isCompleteBlockId, isNilBlockId, nilBlockId } from '../types/blockId.js';
 import { makeCommit } from '../types/commit.js';
 import { duplicateVoteEvidence } from '../types/evidence.js';
 import { ConsensusErrors } from '../types/errors.js';
@@ -73,6 +73,7 @@ export function startHeight(config: HeightConfig): Transition {
     validity: new Map(),
     validationRequested: new Set(),
     awaitingValue: null,
+    peerCommit: null,
   };
   const actions: ConsensusAction[] = [];
   return { state: evaluate(startRound(state, 0, actions), actions), actions }; // line 10
@@ -97,6 +98,9 @@ export function step(state: ConsensusState, event: ConsensusEvent): Transition {
       break;
     case 'proposalValue':
       next = receiveValue(state, event.height, event.round, event.blockId, actions);
+      break;
+    case 'commit':
+      next = receiveCommit(state, event.commit);
       break;
   }
   if (next === state) return { state, actions };
@@ -190,6 +194,12 @@ function receiveValue(s: ConsensusState, height: bigint, round: number, blockId:
   return { ...s, awaitingValue: null, validity: new Map(s.validity).set(blockIdKey(blockId), true) };
 }
 
+function receiveCommit(s: ConsensusState, commit: Commit): ConsensusState {
+  if (commit.height !== s.height || s.peerCommit !== null || s.step === 'commit') return s;
+  if (!isCompleteBlockId(commit.blockId)) throw ConsensusErrors.invalidCommit('a commit needs a complete block id');
+  return { ...s, peerCommit: commit };
+}
+
 // ---- the upon-rules ----
 
 /** Fires enabled upon-rules, one at a time, until none is enabled. */
@@ -223,6 +233,17 @@ function fireOne(s: ConsensusState, actions: ConsensusAction[]): ConsensusState 
       commit: makeCommit(s.height, r, maj.blockId, precommits.votes),
     });
     return { ...s, step: 'commit', decision: { round: r, blockId: maj.blockId }, awaitingValue: null };
+  }
+  // The same rule on a whole commit received from a peer: its 2f+1 precommits were checked by the engine.
+  if (s.peerCommit !== null) {
+    const { blockId, round } = s.peerCommit;
+    const valid = s.validity.get(blockIdKey(blockId));
+    if (valid === undefined) {
+      if (!s.validationRequested.has(blockIdKey(blockId))) return requestValidation(s, round, blockId, actions);
+    } else if (valid) {
+      actions.push({ kind: 'decide', height: s.height, round, blockId, commit: s.peerCommit });
+      return { ...s, step: 'commit', decision: { round, blockId }, awaitingValue: null };
+    }
   }
 
   // Lines 55-56: f+1 validators sent messages of a higher round -> skip to it (the highest such round).

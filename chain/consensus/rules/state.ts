@@ -6,6 +6,7 @@
 import { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { BlockID, Commit, Proposal, SignedMsgType, Vote } from 'cosmjs-types/tendermint/types/types';
 import { DuplicateVoteEvidence } from 'cosmjs-types/tendermint/types/evidence';
+import { blockIdKey } from '../types/blockId.js';
 import { makeCommit } from '../types/commit.js';
 import { Validator } from '../types/validator.js';
 import { ValidatorSet } from '../types/validatorSet.js';
@@ -51,6 +52,8 @@ export interface ConsensusState {
   readonly validationRequested: ReadonlySet<string>;
   /** The round whose value we asked the engine for (getValue()), until it arrives. */
   readonly awaitingValue: number | null;
+  /** A 2/3+ commit of this height received whole (gossip or block sync), checked by the engine. */
+  readonly peerCommit: Commit | null;
 }
 
 /** Inputs. Signatures are checked by the engine before a message becomes an event. */
@@ -63,7 +66,13 @@ export type ConsensusEvent =
   /** valid(v): the engine holds the block and the app accepted (or rejected) it. */
   | { readonly kind: 'blockValidity'; readonly height: bigint; readonly blockId: BlockID; readonly valid: boolean }
   /** The answer to requestValue: the block the engine built for our proposal (valid by construction). */
-  | { readonly kind: 'proposalValue'; readonly height: bigint; readonly round: number; readonly blockId: BlockID };
+  | { readonly kind: 'proposalValue'; readonly height: bigint; readonly round: number; readonly blockId: BlockID }
+  /**
+   * A commit of this height from a peer or block sync, already checked with verifyCommit against
+   * state.validators. Lets a node decide whose own vote set cannot reach 2/3: e.g. it counted a
+   * double-signer's other precommit, or it missed precommits while the others moved to the next height.
+   */
+  | { readonly kind: 'commit'; readonly commit: Commit };
 
 /** Outputs, in the order they must be carried out. */
 export type ConsensusAction =
@@ -124,6 +133,8 @@ export function selfIndex(state: ConsensusState): number {
  */
 export function commitFor(state: ConsensusState): Commit | null {
   if (state.decision === null) return null;
-  const precommits = state.rounds.get(state.decision.round)!.precommits;
-  return makeCommit(state.height, state.decision.round, state.decision.blockId, precommits.votes);
+  const { round, blockId } = state.decision;
+  const precommits = state.rounds.get(round)?.precommits;
+  if (precommits === undefined || !precommits.hasTwoThirdsFor(blockIdKey(blockId))) return state.peerCommit;
+  return makeCommit(state.height, round, blockId, precommits.votes);
 }

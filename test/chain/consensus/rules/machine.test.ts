@@ -1,7 +1,7 @@
 import t from 'tap';
 import { SignedMsgType } from 'cosmjs-types/tendermint/types/types';
 import { BlockIDFlag, blockIdKey, ConsensusErrors } from '../../../../chain/consensus/types/index.js';
-import { type ConsensusAction } from '../../../../chain/consensus/rules/index.js';
+import { commitFor, type ConsensusAction } from '../../../../chain/consensus/rules/index.js';
 import { throwsKind } from '../helpers.js';
 import { block, broadcastVotes, kinds, LAST_BLOCK_TIME, Scenario } from './scenario.js';
 
@@ -346,4 +346,30 @@ t.test('bad input: typed errors, state unchanged', async (t) => {
   t.equal(s.state, before);
   t.same(s.send({ kind: 'vote', vote: s.vote(SignedMsgType.SIGNED_MSG_TYPE_PREVOTE, 0, 0, V, 8n) }), [], 'another height is ignored');
   t.equal(s.state, before);
+});
+
+t.test('a whole commit from a peer decides once the block is known valid', async (t) => {
+  const s = new Scenario(FOUR, notProposerBefore3);
+  const commit = { height: s.height, round: 2, blockId: X, signatures: [] };
+  t.same(kinds(s.send({ kind: 'commit', commit })), ['validateBlock']);
+  const d = decided(s.valid(X));
+  t.ok(d);
+  t.equal(d!.round, 2);
+  t.equal(d!.commit, commit, 'the verified commit is the decision’s commit');
+  t.equal(commitFor(s.state), commit);
+  t.same(s.send({ kind: 'commit', commit: { ...commit, height: s.height + 1n } }), [], 'a commit of another height is ignored');
+});
+
+t.test('commitFor gathers precommits that arrive after the decision', async (t) => {
+  const s = new Scenario(FOUR, notProposerBefore3);
+  const me = selfIndexOf(s);
+  const [a, b, c] = others(s, me);
+  s.propose(0, V);
+  s.valid(V);
+  s.precommits([me, a!], 0, V);
+  t.ok(decided(s.precommit(b!, 0, V)));
+  t.equal(commitFor(s.state)!.signatures.filter((x) => x.blockIdFlag === BlockIDFlag.BLOCK_ID_FLAG_COMMIT).length, 3);
+  s.precommit(c!, 0, V);
+  t.equal(commitFor(s.state)!.signatures.filter((x) => x.blockIdFlag === BlockIDFlag.BLOCK_ID_FLAG_COMMIT).length, 4, 'the late one is in');
+  t.equal(commitFor(new Scenario(FOUR, null).state), null, 'no commit before a decision');
 });
