@@ -97,6 +97,8 @@ interface BlockRow {
   treeKeys: number;
   blockChanges: number;
   applyMs: number;
+  /** CPU time of the same call: on a shared machine wall time includes waiting for a core. */
+  applyCpuMs: number;
   usPerChange: number;
   commitMs: number;
   newNodes: number;
@@ -124,13 +126,15 @@ function runSize(backend: Backend, n: number, blocks: BlockRow[], loads: LoadRow
   let nextKey = 0;
   const apply = (changes: TreeChange[]) => {
     const v: bigint = version === null ? 1n : version + 1n;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = tree.applyBatch(version, v, changes);
     const t1 = performance.now();
+    const cpu = process.cpuUsage(c0);
     backend.commit(v, r);
     const t2 = performance.now();
     version = v;
-    return { r, applyMs: t1 - t0, commitMs: t2 - t1 };
+    return { r, applyMs: t1 - t0, applyCpuMs: (cpu.user + cpu.system) / 1000, commitMs: t2 - t1 };
   };
 
   const loadStart = performance.now();
@@ -148,6 +152,7 @@ function runSize(backend: Backend, n: number, blocks: BlockRow[], loads: LoadRow
   const deleted = new Set<number>();
   for (const size of blockSizes) {
     const applyTimes: number[] = [];
+    const applyCpuTimes: number[] = [];
     const commitTimes: number[] = [];
     let last: TreeBatchResult | undefined;
     for (let rep = 0; rep < reps; rep++) {
@@ -170,8 +175,9 @@ function runSize(backend: Backend, n: number, blocks: BlockRow[], loads: LoadRow
         else deleted.add(k);
         changes.push({ keyHash: keyHashOf(k), valueHash: roll < 95 ? valueHashOf(k, v) : null });
       }
-      const { r, applyMs, commitMs } = apply(changes);
+      const { r, applyMs, applyCpuMs, commitMs } = apply(changes);
       applyTimes.push(applyMs);
+      applyCpuTimes.push(applyCpuMs);
       commitTimes.push(commitMs);
       last = r;
     }
@@ -181,6 +187,7 @@ function runSize(backend: Backend, n: number, blocks: BlockRow[], loads: LoadRow
       treeKeys: n,
       blockChanges: size,
       applyMs: round(applyMs),
+      applyCpuMs: round(median(applyCpuTimes)),
       usPerChange: round((applyMs * 1000) / size),
       commitMs: round(median(commitTimes)),
       newNodes: last!.newNodes.length,
