@@ -148,8 +148,8 @@ export class Hnsw {
   /** Approximate top-k by dot product, best first (ties to the smaller id). Only inserted ids are returned. */
   search(query: Vector, k: number, opts: HnswSearchOptions = {}): Hit[] {
     checkK(k);
+    if (opts.ef !== undefined) checkEf(opts.ef, 'ef');
     const ef = Math.max(k, opts.ef ?? this.efSearch);
-    checkEf(ef, 'ef');
     const q = this.arena.setQuery(query);
     if (this.entry < 0) return [];
     const lo = opts.minId === undefined ? 0 : this.arena.lowerBound(opts.minId);
@@ -214,7 +214,7 @@ export class Hnsw {
       maxLevel: this.maxLevel,
       levels: this.levels.subarray(0, n),
       links0: this.links0.subarray(0, n * (this.M0 + 1)),
-      upper: this.upper.slice(0, n),
+      upper: Array.from({ length: n }, (_, s) => this.upper[s]),
     };
   }
 

@@ -1,0 +1,117 @@
+import t from 'tap';
+import { ErrInvalidId, ErrInvalidK, ErrInvalidParams, ErrWrongDimension } from '../../../chain/vectorIndex/errors.js';
+import { exactSearch } from '../../../chain/vectorIndex/exact.js';
+import { Hnsw } from '../../../chain/vectorIndex/hnsw.js';
+import { SyntheticVectors } from '../../../chain/vectorIndex/synthetic.js';
+
+const dim = 64;
+const gen = new SyntheticVectors({ dimension: dim, clusters: 30, noise: 2, seed: 11 });
+const N = 3000;
+const data = Array.from({ length: N }, () => gen.next());
+const queries = Array.from({ length: 60 }, () => gen.next());
+const idOf = (i: number): number => 1000 + 2 * i; // versions need not be dense
+
+function build(params: Partial<ConstructorParameters<typeof Hnsw>[0]> = {}, n = N): Hnsw {
+  const h = new Hnsw({ dimension: dim, M: 12, efConstruction: 80, ...params });
+  for (let i = 0; i < n; i++) h.insert(idOf(i), data[i]!);
+  return h;
+}
+const index = build();
+
+function recall(h: Hnsw, ef: number, filter?: (id: number) => boolean): number {
+  let hit = 0;
+  let total = 0;
+  for (const q of queries) {
+    const truth = new Set(exactSearch(h.arena, q, 10, { filter }).map((x) => x.id));
+    total += truth.size;
+    for (const r of h.search(q, 10, { ef, filter })) if (truth.has(r.id)) hit++;
+  }
+  return hit / total;
+}
+
+t.test('recall@10 against exact search', async (t) => {
+  const r = recall(index, 64);
+  t.ok(r >= 0.9, `recall ${r}`);
+  t.ok(recall(index, 200) >= r, 'a larger ef does at least as well');
+});
+
+t.test('results: inserted ids only, best first, scores exact', async (t) => {
+  const known = new Set(data.map((_, i) => idOf(i)));
+  for (const q of queries) {
+    const res = index.search(q, 25);
+    t.equal(res.length, 25);
+    for (let i = 0; i < res.length; i++) {
+      t.ok(known.has(res[i]!.id));
+      const exact = exactSearch(index.arena, q, 1, { minId: res[i]!.id, maxId: res[i]!.id })[0]!;
+      t.equal(res[i]!.score, exact.score);
+      if (i > 0) t.ok(res[i - 1]!.score > res[i]!.score || (res[i - 1]!.score === res[i]!.score && res[i - 1]!.id < res[i]!.id));
+    }
+  }
+});
+
+t.test('filters and id bounds are respected, with good recall', async (t) => {
+  const byFour = (id: number): boolean => id % 8 === 0; // a quarter of the ids
+  for (const q of queries.slice(0, 20)) {
+    for (const r of index.search(q, 10, { filter: byFour })) t.ok(byFour(r.id));
+    for (const r of index.search(q, 10, { minId: 2000, maxId: 3000 })) t.ok(r.id >= 2000 && r.id <= 3000);
+  }
+  const r = recall(index, 64, byFour);
+  t.ok(r >= 0.85, `filtered recall ${r}`);
+  t.same(index.search(queries[0]!, 5, { filter: () => false }), []);
+  t.same(index.search(queries[0]!, 5, { minId: 999_999 }), []);
+});
+
+t.test('small and empty graphs return everything they hold', async (t) => {
+  const empty = new Hnsw({ dimension: dim });
+  t.same(empty.search(queries[0]!, 3), []);
+  t.equal(empty.lastId, -1);
+  const three = build({}, 3);
+  t.same(three.search(queries[0]!, 10).map((r) => r.id).sort(), [idOf(0), idOf(1), idOf(2)].sort());
+  t.equal(three.lastId, idOf(2));
+});
+
+t.test('same inserts, same graph: reproducible, and SIMD and JS kernels agree', async (t) => {
+  const a = build({ seed: 5 }, 600);
+  const b = build({ seed: 5, forceJsKernels: true }, 600);
+  t.same(a.exportState(), b.exportState());
+  for (const q of queries.slice(0, 10)) t.same(a.search(q, 10), b.search(q, 10));
+});
+
+t.test('truncateAfter forgets later ids and every link to them', async (t) => {
+  const h = build({}, 1000);
+  const cut = idOf(799);
+  h.truncateAfter(cut);
+  t.equal(h.size, 800);
+  t.equal(h.lastId, cut);
+  let count = 0;
+  for (const q of queries) for (const r of h.search(q, 50, { ef: 100 })) {
+    count++;
+    t.ok(r.id <= cut, 'no truncated id comes back');
+  }
+  t.equal(count, queries.length * 50);
+  const st = h.exportState();
+  for (let s = 0; s < 800; s++) {
+    const base = s * (2 * h.M + 1);
+    for (let i = 1; i <= st.links0[base]!; i++) t.ok(st.links0[base + i]! < 800);
+  }
+  h.insert(idOf(800), data[800]!); // inserting continues after the cut
+  t.equal(h.lastId, idOf(800));
+  h.truncateAfter(0);
+  t.equal(h.size, 0);
+  t.same(h.search(queries[0]!, 1), []);
+});
+
+t.test('bad input gives typed errors', async (t) => {
+  const h = build({}, 10);
+  t.ok(ErrWrongDimension.is(t.throws(() => h.insert(idOf(10), new Int8Array(dim + 1)))));
+  t.ok(ErrWrongDimension.is(t.throws(() => h.search(new Int8Array(3), 1))));
+  t.ok(ErrInvalidId.is(t.throws(() => h.insert(idOf(9), data[0]!))), 'ids must increase');
+  t.ok(ErrInvalidId.is(t.throws(() => h.insert(-1, data[0]!))));
+  t.ok(ErrInvalidId.is(t.throws(() => h.insert(2 ** 60, data[0]!))), 'unsafe integer');
+  t.ok(ErrInvalidK.is(t.throws(() => h.search(data[0]!, 0))));
+  t.ok(ErrInvalidK.is(t.throws(() => h.search(data[0]!, 1001))));
+  t.ok(ErrInvalidParams.is(t.throws(() => new Hnsw({ dimension: dim, M: 1 }))));
+  t.ok(ErrInvalidParams.is(t.throws(() => new Hnsw({ dimension: 0 }))));
+  t.ok(ErrInvalidParams.is(t.throws(() => h.search(data[0]!, 1, { ef: 0.5 }))));
+  t.equal(h.size, 10, 'failed calls changed nothing');
+});
