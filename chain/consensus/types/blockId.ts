@@ -40,13 +40,20 @@ export function assertVotableBlockId(id: BlockID, what: string): void {
   }
 }
 
+const keyCache = new WeakMap<BlockID, string>();
+
 /**
  * A string key for maps and ordering: the hex of CometBFT's BlockID.Key() (hash ++ PartSetHeader proto
  * bytes). Hex keeps the byte order, so comparing keys orders ids as CometBFT does. Nil is ''.
+ * Memoised per object: block ids are treated as immutable once made.
  */
 export function blockIdKey(id: BlockID): string {
-  const psh = PartSetHeader.encode(id.partSetHeader).finish();
-  return toHex(id.hash) + toHex(psh);
+  let key = keyCache.get(id);
+  if (key === undefined) {
+    key = toHex(id.hash) + toHex(PartSetHeader.encode(id.partSetHeader).finish());
+    keyCache.set(id, key);
+  }
+  return key;
 }
 
 export function blockIdEquals(a: BlockID, b: BlockID): boolean {
