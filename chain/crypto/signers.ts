@@ -7,8 +7,8 @@ import {
   type DirectSignResponse,
   type OfflineDirectSigner,
 } from '@cosmjs/proto-signing';
-import { PubKey as Secp256k1PubKey } from 'cosmjs-types/cosmos/crypto/secp256k1/keys';
 import { AuthInfo, SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { ACCOUNT_PREFIX, addressFromEd25519, toBech32Address } from './addresses.js';
 import { ed25519PublicKey, signEd25519 } from './ed25519.js';
 import { CryptoErrors } from './errors.js';
@@ -33,6 +33,7 @@ export class Ed25519DirectSigner implements OfflineDirectSigner {
   readonly address: string;
   /** What `getAccounts()` reports as pubkey; never appears in a signed tx. */
   readonly carrierPubkey: Uint8Array;
+  private readonly carrierAny: Any;
 
   private constructor(
     private readonly privateKey: Uint8Array,
@@ -41,6 +42,7 @@ export class Ed25519DirectSigner implements OfflineDirectSigner {
     this.publicKey = ed25519PublicKey(privateKey);
     this.address = toBech32Address(addressFromEd25519(this.publicKey), prefix);
     this.carrierPubkey = new Uint8Array([0x02, ...this.publicKey]);
+    this.carrierAny = encodePubKeyAny({ algo: 'secp256k1', key: this.carrierPubkey });
   }
 
   static fromKey(privateKey: Uint8Array, prefix: string = ACCOUNT_PREFIX): Ed25519DirectSigner {
@@ -62,12 +64,16 @@ export class Ed25519DirectSigner implements OfflineDirectSigner {
 
   /** The SignDoc with every carrier pubkey in its AuthInfo replaced by the ed25519 Any. */
   private withEd25519PubKey(signDoc: SignDoc): SignDoc {
-    const authInfo = AuthInfo.decode(signDoc.authInfoBytes);
+    let authInfo: AuthInfo;
+    try {
+      authInfo = AuthInfo.decode(signDoc.authInfoBytes);
+    } catch {
+      return signDoc; // not ours to judge: like any wallet, sign the bytes we were given
+    }
     let replaced = false;
     for (const info of authInfo.signerInfos) {
       if (info.publicKey?.typeUrl !== SECP256K1_PUBKEY_TYPE_URL) continue;
-      const { key } = Secp256k1PubKey.decode(info.publicKey.value);
-      if (!Buffer.from(key).equals(this.carrierPubkey)) continue;
+      if (!Buffer.from(info.publicKey.value).equals(this.carrierAny.value)) continue;
       info.publicKey = encodePubKeyAny({ algo: 'ed25519', key: this.publicKey });
       replaced = true;
     }

@@ -71,6 +71,11 @@ t.test('ed25519 signer signs a SignDoc that already carries the ed25519 key unch
   t.ok(verifyEd25519(signer.publicKey, makeSignBytes(signDoc), fromBase64(signature.signature)));
   t.equal(signature.pub_key.type, 'tendermint/PubKeyEd25519');
   await t.rejects(signer.signDirect('vivian1someoneelse', signDoc), CryptoErrors.SignerMismatch());
+
+  const opaque = makeSignDoc(bodyBytes, new Uint8Array([0x0a, 0xff]), chainId, 1);
+  const opaqueSigned = await signer.signDirect(signer.address, opaque);
+  t.same(opaqueSigned.signed, opaque, 'undecodable AuthInfo is signed as given, like any wallet does');
+  t.ok(verifyEd25519(signer.publicKey, makeSignBytes(opaque), fromBase64(opaqueSigned.signature.signature)));
 });
 
 t.test('secp256k1 signer from a raw key', async (t) => {

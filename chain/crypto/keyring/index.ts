@@ -1,0 +1,2 @@
+export { Keyring } from './keyring.js';
+export type { AddedKey, AddKeyOptions, KeyInfo, KeyringBackend, KeyringOptions } from './keyring.js';
