@@ -81,14 +81,19 @@ export function deriveEd25519(mnemonic: string, index: number, passphrase = ''):
 }
 
 export function deriveKey(algo: KeyAlgo, mnemonic: string, index: number, passphrase = ''): DerivedKey {
-  return algo === 'secp256k1' ? deriveSecp256k1(mnemonic, index, passphrase) : deriveEd25519(mnemonic, index, passphrase);
+  return algo === 'secp256k1'
+    ? deriveSecp256k1(mnemonic, index, passphrase)
+    : deriveEd25519(mnemonic, index, passphrase);
 }
 
 /**
  * SLIP-10 ed25519 derivation from a BIP-39 seed along `path`; every index is hardened (pass them without the
  * 2^31 bit). Returns the 32-byte private key (an ed25519 seed) and the chain code.
  */
-export function slip10Ed25519(seed: Uint8Array, path: readonly number[]): { privateKey: Uint8Array; chainCode: Uint8Array } {
+export function slip10Ed25519(
+  seed: Uint8Array,
+  path: readonly number[],
+): { privateKey: Uint8Array; chainCode: Uint8Array } {
   let digest = createHmac('sha512', 'ed25519 seed').update(seed).digest();
   for (const index of path) {
     checkIndex(index);

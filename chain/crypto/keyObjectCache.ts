@@ -13,7 +13,9 @@ export class KeyObjectCache {
     /** Builds the KeyObject; throwing means "not a valid key". */
     private readonly build: (raw: Uint8Array) => KeyObject,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`cache capacity must be >= 1, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`cache capacity must be >= 1, got ${capacity}`);
+    }
   }
 
   /** The KeyObject for `raw`, or null when `raw` is not a valid key. */

@@ -39,9 +39,8 @@ function isCanonicalSignature(sig: Uint8Array): boolean {
  * points not on the curve.
  */
 export function verifySecp256k1(pubkey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (!isBytes(pubkey, SECP256K1_PUBKEY_LENGTH) || !isBytes(message) || !isBytes(signature, SECP256K1_SIGNATURE_LENGTH)) {
-    return false;
-  }
+  if (!isBytes(pubkey, SECP256K1_PUBKEY_LENGTH) || !isBytes(signature, SECP256K1_SIGNATURE_LENGTH)) return false;
+  if (!isBytes(message)) return false;
   if (pubkey[0] !== 0x02 && pubkey[0] !== 0x03) return false;
   if (!isCanonicalSignature(signature)) return false;
   const key: KeyObject | null = keys.get(pubkey);

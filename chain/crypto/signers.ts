@@ -83,7 +83,10 @@ export class Ed25519DirectSigner implements OfflineDirectSigner {
 }
 
 /** A SIGN_MODE_DIRECT signer for a raw secp256k1 private key (cosmjs's own wallet, low-S RFC 6979 signatures). */
-export function secp256k1DirectSigner(privateKey: Uint8Array, prefix: string = ACCOUNT_PREFIX): Promise<OfflineDirectSigner> {
+export function secp256k1DirectSigner(
+  privateKey: Uint8Array,
+  prefix: string = ACCOUNT_PREFIX,
+): Promise<OfflineDirectSigner> {
   return DirectSecp256k1Wallet.fromKey(privateKey, prefix);
 }
 
@@ -93,5 +96,7 @@ export async function directSignerFromKey(
   privateKey: Uint8Array,
   prefix: string = ACCOUNT_PREFIX,
 ): Promise<OfflineDirectSigner> {
-  return algo === 'secp256k1' ? secp256k1DirectSigner(privateKey, prefix) : Ed25519DirectSigner.fromKey(privateKey, prefix);
+  return algo === 'secp256k1'
+    ? secp256k1DirectSigner(privateKey, prefix)
+    : Ed25519DirectSigner.fromKey(privateKey, prefix);
 }

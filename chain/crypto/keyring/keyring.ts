@@ -150,7 +150,10 @@ export class Keyring {
     const existing = await this.findName(name);
     if (existing !== undefined) {
       throw CryptoErrors.KeyExists(
-        existing === name ? `a key named ${JSON.stringify(name)}` : `${JSON.stringify(name)} clashes with existing key ${JSON.stringify(existing)} (names are case-insensitive on some file systems)`,
+        existing === name
+          ? `a key named ${JSON.stringify(name)}`
+          : `${JSON.stringify(name)} clashes with existing key ${JSON.stringify(existing)} ` +
+              '(names are case-insensitive on some file systems)',
       );
     }
     const pubkey = algo === 'secp256k1' ? secp256k1PublicKey(privateKey) : ed25519PublicKey(privateKey);
@@ -188,7 +191,9 @@ export class Keyring {
     } catch {
       throw unreadable(file.name, 'stored private key is invalid');
     }
-    if (Buffer.from(pubkey).toString('base64') !== file.pubkey) throw unreadable(file.name, 'private and public key differ');
+    if (Buffer.from(pubkey).toString('base64') !== file.pubkey) {
+      throw unreadable(file.name, 'private and public key differ');
+    }
     return privateKey;
   }
 
@@ -278,7 +283,8 @@ function checkAlgo(algo: KeyAlgo): void {
 }
 
 function toInfo(file: KeyFile): KeyInfo {
-  return { name: file.name, algo: file.algo, address: file.address, pubkey: new Uint8Array(Buffer.from(file.pubkey, 'base64')) };
+  const pubkey = new Uint8Array(Buffer.from(file.pubkey, 'base64'));
+  return { name: file.name, algo: file.algo, address: file.address, pubkey };
 }
 
 /** The public fields an encrypted key is bound to. */

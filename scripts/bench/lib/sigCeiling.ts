@@ -58,7 +58,9 @@ export interface VerifyRate {
 export function measureVerifyRate(algo: SignatureAlgo, ms: number): VerifyRate {
   const { verify } = algorithms[algo];
   const set = samples(algo);
-  for (const s of set) if (!verify(s.pubkey, s.message, s.signature)) throw new Error(`${algo}: warm-up signature rejected`);
+  for (const s of set) {
+    if (!verify(s.pubkey, s.message, s.signature)) throw new Error(`${algo}: warm-up signature rejected`);
+  }
   let done = 0;
   let valid = 0;
   const cpuStart = process.cpuUsage();
@@ -87,6 +89,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(8);
   for (const algo of ['ed25519', 'secp256k1'] as const) {
     const rate = measureVerifyRate(algo, ms);
-    console.log(`${algo.padEnd(10)} ${fmt(rate.perSecond)} verifications/s wall, ${fmt(rate.perCpuSecond)} per CPU-second`);
+    const line = `${fmt(rate.perSecond)} verifications/s wall, ${fmt(rate.perCpuSecond)} per CPU-second`;
+    console.log(`${algo.padEnd(10)} ${line}`);
   }
 }
