@@ -8,12 +8,15 @@ import { SdkErrors } from '../types/sdkErrors.js';
 import type { AuthKeeper } from '../modules/auth/keeper.js';
 import type { BankKeeper } from '../modules/bank/keeper.js';
 import type { Context } from './context.js';
+import type { SigCache } from './sigCache.js';
 
 export const FEE_COLLECTOR = 'fee_collector';
 
 export interface AnteOptions {
   /** the node's --min-gas-price; enforced in CheckTx only, as in the Cosmos SDK */
   minGasPrices: readonly DecCoin[];
+  /** signatures already verified by this node (CheckTx fills it, DeliverTx skips re-verifying) */
+  sigCache?: SigCache;
 }
 
 export interface AnteResult {
@@ -89,7 +92,9 @@ export function runAnte(
 
     // set the pubkey on first use; it must belong to the signer
     let pubKey: Any | undefined = acc.pubKey;
-    if (info.publicKey && info.publicKey.value.length > 0) {
+    // simulation may carry a stand-in key (wallets simulate before they know how they will sign): as in the
+    // SDK, the key-to-address check applies only when the tx is real
+    if (info.publicKey && info.publicKey.value.length > 0 && !simulate) {
       let addr: string;
       try {
         addr = toBech32Address(addressOfPubKeyAny(info.publicKey));
@@ -115,10 +120,15 @@ export function runAnte(
         throw SdkErrors.NotSupported(`signer ${i}: sign mode ${info.mode} is not supported; use SIGN_MODE_DIRECT`);
       }
       const signBytes = directSignBytes(tx, ctx.block.chainId, acc.accountNumber);
-      if (!verifyWithPubKeyAny(pubKey!, signBytes, tx.signatures[i]!)) {
-        throw SdkErrors.Unauthorized(
-          `signature verification failed; please verify account number (${acc.accountNumber}), sequence (${acc.sequence}) and chain-id (${ctx.block.chainId})`,
-        );
+      const sig = tx.signatures[i]!;
+      const cache = opts.sigCache;
+      if (!cache?.has(pubKey!.value, signBytes, sig)) {
+        if (!verifyWithPubKeyAny(pubKey!, signBytes, sig)) {
+          throw SdkErrors.Unauthorized(
+            `signature verification failed; please verify account number (${acc.accountNumber}), sequence (${acc.sequence}) and chain-id (${ctx.block.chainId})`,
+          );
+        }
+        cache?.add(pubKey!.value, signBytes, sig);
       }
     }
     ctx.events.emit('tx', [['acc_seq', `${signer}/${acc.sequence}`]]);

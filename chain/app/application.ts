@@ -46,6 +46,7 @@ import { MsgRouter, QueryRouter } from './router.js';
 import { errorResult, runTx, type TxOutcome } from './txRunner.js';
 import { encodeRoots, type Roots } from './roots.js';
 import { ChainReader } from '../store/chainReader.js';
+import { SigCache } from './sigCache.js';
 
 export const APP_VERSION = '0.1.0';
 const enc = new TextEncoder();
@@ -107,6 +108,7 @@ export class VivianApp {
   /** what the last commit() made durable (the in-process engine publishes it) */
   lastCommittedBlock: CommittedBlock | null = null;
   private minGasPrices: DecCoin[];
+  private readonly sigCache = new SigCache();
 
   // committed chain position
   private lastHeight: bigint;
@@ -239,6 +241,7 @@ export class VivianApp {
     const block: BlockInfo = { chainId: this.chainIdValue, height: this.lastHeight + 1n, timeNs: 0n };
     const { outcome, anteBranch } = runTx(this.txDeps(), this.checkState, tx, block, recheck ? 'recheck' : 'check', {
       minGasPrices: this.minGasPrices,
+      sigCache: this.sigCache,
     });
     // CheckTx keeps only the ante's effects (fee, sequence): messages are not run against check state
     if (outcome.result.code === 0 && anteBranch) anteBranch.write();
@@ -318,7 +321,7 @@ export class VivianApp {
     const txs: CommittedTx[] = [];
     try {
       req.txs.forEach((bytes, index) => {
-        const { outcome, anteBranch } = runTx(this.txDeps(), blockState, bytes, block, 'deliver', { minGasPrices: [] });
+        const { outcome, anteBranch } = runTx(this.txDeps(), blockState, bytes, block, 'deliver', { minGasPrices: [], sigCache: this.sigCache });
         anteBranch?.write();
         const result = outcome.result;
         const hash = outcome.tx?.hash ?? sha256(bytes);

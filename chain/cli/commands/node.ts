@@ -8,7 +8,6 @@ import { parseCoinsString, coinsToWire } from '../../types/coins.js';
 import { loadConfig, homePaths, type NodeConfig } from '../../node/config.js';
 import { addGenesisAccount, initHome } from '../../node/home.js';
 import { VivianNode } from '../../node/node.js';
-import { startServers } from '../../api/index.js';
 import { CliError, parseIntFlag } from '../io.js';
 
 export const DEV_ACCOUNT_BALANCE = 1_000_000_000_000n;
@@ -33,13 +32,35 @@ function overridesFrom(o: Record<string, string | undefined>): Partial<NodeConfi
   };
 }
 
+interface Servers {
+  rpcUrl: string;
+  apiUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The wallet gateway (chain/api: CometBFT JSON-RPC and Cosmos REST) is loaded when the build has it; a build
+ * without it still runs the chain (blocks, state, ledger) and says so.
+ */
+async function startGateway(node: VivianNode): Promise<Servers> {
+  const specifier = '../../api/index.js';
+  let api: { startServers(node: VivianNode): Promise<Servers> };
+  try {
+    api = await import(specifier);
+  } catch {
+    process.stderr.write('warning: this build has no wallet gateway (chain/api); the chain runs without RPC and REST\n');
+    return { rpcUrl: '(none)', apiUrl: '(none)', close: async () => {} };
+  }
+  return api.startServers(node);
+}
+
 /** Starts the node and its servers; stops cleanly on SIGINT/SIGTERM. */
 async function runNode(home: string, config: NodeConfig, banner: (node: VivianNode, urls: { rpcUrl: string; apiUrl: string }) => void, onExit?: () => void) {
   const node = VivianNode.open(home, config);
   node.start();
-  let servers: Awaited<ReturnType<typeof startServers>>;
+  let servers: Servers;
   try {
-    servers = await startServers(node);
+    servers = await startGateway(node);
   } catch (e) {
     await node.stop();
     throw new CliError(`cannot start the servers: ${(e as Error).message}`);

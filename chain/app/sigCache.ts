@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Signatures this node has already verified (key = SHA-256 of pubkey, sign bytes and signature). A tx
+ * checked at CheckTx is not verified again when its block executes: verification is a pure function of
+ * those three inputs, so a hit can only ever stand for a `true` that was computed. Node-local and bounded;
+ * consensus results do not depend on it (a miss just verifies).
+ */
+export class SigCache {
+  private readonly seen = new Set<string>();
+  constructor(private readonly capacity = 100_000) {}
+
+  private key(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): string {
+    return createHash('sha256').update(pubkey).update(signBytes).update(sig).digest('base64');
+  }
+
+  has(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): boolean {
+    return this.seen.has(this.key(pubkey, signBytes, sig));
+  }
+
+  add(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): void {
+    if (this.seen.size >= this.capacity) {
+      // drop the oldest entry (Sets iterate in insertion order)
+      this.seen.delete(this.seen.values().next().value!);
+    }
+    this.seen.add(this.key(pubkey, signBytes, sig));
+  }
+}

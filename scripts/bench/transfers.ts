@@ -1,0 +1,175 @@
+/**
+ * Transfers benchmark: signed bank transfers through CheckTx -> block -> commit on one node, for ed25519 and
+ * secp256k1 signers, against the single-core signature-verification ceiling of each algorithm measured in
+ * the same run. Txs are signed before the clock starts (signing is the wallet's cost, not the chain's).
+ *
+ * Usage: tsx scripts/bench/transfers.ts [--quick] [--json]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TxBody, AuthInfo, TxRaw, SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
+import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
+import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
+import { ed25519PublicKey, signEd25519, verifyEd25519 } from '../../chain/crypto/ed25519.js';
+import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from '../../chain/crypto/secp256k1.js';
+import { encodePubKeyAny, addressOfPubKey } from '../../chain/crypto/pubkeys.js';
+import { toBech32Address } from '../../chain/crypto/addresses.js';
+import { sha256 } from '../../chain/crypto/hash.js';
+import { DEFAULT_CONFIG } from '../../chain/node/config.js';
+import { initHome } from '../../chain/node/home.js';
+import { VivianNode } from '../../chain/node/node.js';
+import { LedgerAccumulator, leafHash } from '../../chain/ledger/index.js';
+import { keyValueLedgerNodeStore, ledgerNodeKey } from '../../chain/ledger/keys.js';
+import { NodeDb } from '../../chain/store/nodeDb.js';
+import { Bucket, u64be } from '../../chain/store/buckets.js';
+
+type Algo = 'ed25519' | 'secp256k1';
+const quick = process.argv.includes('--quick');
+const json = process.argv.includes('--json');
+const TXS = process.env.BENCH_TXS ? Number(process.env.BENCH_TXS) : quick ? 6_000 : 30_000;
+const SENDERS = quick ? 600 : 3_000;
+const BLOCK_TXS = 2_000;
+const CHAIN = 'vivian-bench-1';
+
+interface Sender { algo: Algo; priv: Uint8Array; pub: Uint8Array; address: string }
+
+function makeSender(algo: Algo): Sender {
+  const priv = new Uint8Array(randomBytes(32));
+  const pub = algo === 'ed25519' ? ed25519PublicKey(priv) : secp256k1PublicKey(priv);
+  return { algo, priv, pub, address: toBech32Address(addressOfPubKey({ algo, key: pub })) };
+}
+
+function signedSend(s: Sender, accountNumber: bigint, sequence: bigint, to: string): Uint8Array {
+  const bodyBytes = TxBody.encode(TxBody.fromPartial({
+    messages: [{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: MsgSend.encode({ fromAddress: s.address, toAddress: to, amount: [{ denom: 'uviv', amount: '1' }] }).finish() }],
+  })).finish();
+  const authInfoBytes = AuthInfo.encode(AuthInfo.fromPartial({
+    signerInfos: [{ publicKey: encodePubKeyAny({ algo: s.algo, key: s.pub }), modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence }],
+    fee: { amount: [{ denom: 'uviv', amount: '2000' }], gasLimit: 100_000n },
+  })).finish();
+  const doc = SignDoc.encode({ bodyBytes, authInfoBytes, chainId: CHAIN, accountNumber }).finish();
+  const sig = s.algo === 'ed25519' ? signEd25519(s.priv, doc) : signSecp256k1(s.priv, doc);
+  return TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [sig] }).finish();
+}
+
+/** Single-core verifications per second through the same node:crypto path the ante uses. */
+function ceiling(algo: Algo): number {
+  const n = 256;
+  const keys = Array.from({ length: n }, () => makeSender(algo));
+  const msgs = keys.map(() => new Uint8Array(randomBytes(200)));
+  const sigs = keys.map((k, i) => (algo === 'ed25519' ? signEd25519(k.priv, msgs[i]!) : signSecp256k1(k.priv, msgs[i]!)));
+  const verify = (i: number) => (algo === 'ed25519' ? verifyEd25519(keys[i]!.pub, msgs[i]!, sigs[i]!) : verifySecp256k1(keys[i]!.pub, msgs[i]!, sigs[i]!));
+  for (let i = 0; i < n; i++) verify(i); // warm the key-object cache
+  let count = 0;
+  const start = performance.now();
+  while (performance.now() - start < (quick ? 1000 : 3000)) {
+    for (let i = 0; i < n; i++) if (verify(i)) count++;
+  }
+  return count / ((performance.now() - start) / 1000);
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+function openNode(senders: Sender[], prefillLedger = 0) {
+  const home = mkdtempSync(join(tmpdir(), 'vivian-bench-'));
+  initHome(home, { chainId: CHAIN, moniker: 'bench', balances: senders.map((s) => ({ address: s.address, coins: [{ denom: 'uviv', amount: '1000000000000' }] })) });
+  const config = { ...DEFAULT_CONFIG, min_gas_price: '0uviv', block_time_ms: 0, mempool_max_txs: 200_000 };
+  if (prefillLedger > 0) {
+    // open once to apply genesis, then append synthetic leaves to the ledger so commit cost is seen at size n
+    void VivianNode.open(home, config).stop();
+    const db = NodeDb.open(join(home, 'data', 'vivian.lmdb'), { noSync: true });
+    const acc = new LedgerAccumulator(keyValueLedgerNodeStore((k) => db.getRaw(k)), 0n);
+    for (let done = 0; done < prefillLedger; ) {
+      const n = Math.min(100_000, prefillLedger - done);
+      for (let i = 0; i < n; i++) acc.append(leafHash(u64be(done + i)));
+      done += n;
+      db.commit((w) => {
+        for (const node of acc.pendingNodes()) w.put(Bucket.LedgerNode, ledgerNodeKey(node.level, node.index).subarray(1), node.hash);
+        w.put(Bucket.Meta, new TextEncoder().encode('ledger_size'), u64be(acc.size));
+      });
+      acc.markCommitted();
+    }
+    void db.close();
+  }
+  const node = VivianNode.open(home, config);
+  return { node, cleanup: async () => { await node.stop(); rmSync(home, { recursive: true, force: true }); } };
+}
+
+async function run(algo: Algo) {
+  const senders = Array.from({ length: SENDERS }, () => makeSender(algo));
+  const { node, cleanup } = openNode(senders);
+  const numbers = senders.map((s) => node.app.auth.getAccount(node.app.db.bucketReader(Bucket.State), s.address)!.accountNumber);
+  const perSender = Math.ceil(TXS / SENDERS);
+  const txs: Uint8Array[] = [];
+  for (let seq = 0; seq < perSender; seq++) {
+    for (let i = 0; i < SENDERS && txs.length < TXS; i++) txs.push(signedSend(senders[i]!, numbers[i]!, BigInt(seq), senders[(i + 1) % SENDERS]!.address));
+  }
+  const commitMs: number[] = [];
+  const start = performance.now();
+  let committed = 0;
+  for (let off = 0; off < txs.length; off += BLOCK_TXS) {
+    for (const tx of txs.slice(off, off + BLOCK_TXS)) {
+      const r = node.broadcastTx(tx);
+      if (r.result.code !== 0) throw new Error(`checkTx failed: ${r.result.log} (tx ${txs.indexOf(tx)})`);
+    }
+    const t0 = performance.now();
+    const b = node.engine.produceBlock();
+    commitMs.push(performance.now() - t0);
+    committed += b.txs.filter((t) => t.result.code === 0).length;
+  }
+  const secs = (performance.now() - start) / 1000;
+  await cleanup();
+  return { tps: committed / secs, committed, p50: pct(commitMs, 50), p99: pct(commitMs, 99) };
+}
+
+/** Time to execute and commit one block of transfers when the ledger already holds `n` txs. */
+async function commitAtLedgerSize(n: number): Promise<number> {
+  const senders = Array.from({ length: 1000 }, () => makeSender('ed25519'));
+  const { node, cleanup } = openNode(senders, n);
+  const reader = node.app.db.bucketReader(Bucket.State);
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const s of senders) {
+      const acc = node.app.auth.getAccount(reader, s.address)!;
+      node.broadcastTx(signedSend(s, acc.accountNumber, acc.sequence, senders[0]!.address));
+    }
+    const t0 = performance.now();
+    node.engine.produceBlock();
+    times.push(performance.now() - t0);
+  }
+  await cleanup();
+  return pct(times, 50);
+}
+
+const ceilEd = ceiling('ed25519');
+const ceilSecp = ceiling('secp256k1');
+const ed = await run('ed25519');
+const secp = await run('secp256k1');
+const small = await commitAtLedgerSize(1_000);
+const largeN = quick ? 100_000 : 1_000_000;
+const large = await commitAtLedgerSize(largeN);
+const rssMb = process.resourceUsage().maxRSS / 1024;
+
+const f = (x: number) => x.toFixed(0);
+console.log(`transfers benchmark (${quick ? 'quick' : 'full'}): ${TXS} signed MsgSend per algorithm, ${SENDERS} senders, blocks of ${BLOCK_TXS}`);
+console.log('algorithm   committed tx/s   1-core verify ceiling   ratio');
+console.log(`ed25519     ${f(ed.tps).padStart(14)}   ${f(ceilEd).padStart(21)}   ${(ed.tps / ceilEd).toFixed(2)}`);
+console.log(`secp256k1   ${f(secp.tps).padStart(14)}   ${f(ceilSecp).padStart(21)}   ${(secp.tps / ceilSecp).toFixed(2)}`);
+console.log(`block of ${BLOCK_TXS} (execute + commit): p50 ${ed.p50.toFixed(1)} ms, p99 ${ed.p99.toFixed(1)} ms (ed25519); p50 ${secp.p50.toFixed(1)} ms, p99 ${secp.p99.toFixed(1)} ms (secp256k1)`);
+console.log(`block of 1000 at ledger size 10^3: ${small.toFixed(1)} ms; at ${largeN.toExponential(0)}: ${large.toFixed(1)} ms (ratio ${(large / small).toFixed(2)})`);
+console.log(`peak RSS ${rssMb.toFixed(0)} MB`);
+if (json) {
+  console.log(JSON.stringify({
+    tps_ed25519: Math.round(ed.tps), tps_secp256k1: Math.round(secp.tps),
+    ceiling_ed25519: Math.round(ceilEd), ceiling_secp256k1: Math.round(ceilSecp),
+    ratio_ed25519: +(ed.tps / ceilEd).toFixed(3), ratio_secp256k1: +(secp.tps / ceilSecp).toFixed(3),
+    p50_ms: +ed.p50.toFixed(2), p99_ms: +ed.p99.toFixed(2),
+    commit_ms_ledger_1e3: +small.toFixed(2), commit_ms_ledger_large: +large.toFixed(2), ledger_large: largeN,
+    rss_mb: Math.round(rssMb),
+  }));
+}
