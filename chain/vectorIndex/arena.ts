@@ -37,6 +37,11 @@ export class VectorArena {
     return this.count === 0 ? -1 : this.ids[this.count - 1]!;
   }
 
+  /** Bytes allocated: the kernels' arena and the id table. */
+  memoryBytes(): number {
+    return this.kernels.bytes.byteLength + this.ids.byteLength;
+  }
+
   /** Appends a vector; its id must exceed every id already held. Returns its slot. */
   add(id: number, vec: Vector): number {
     checkId(id);

@@ -113,6 +113,13 @@ export class Hnsw {
     return this.arena.lastId;
   }
 
+  /** Bytes allocated for vectors, ids and graph (capacity, not just what is used). */
+  memoryBytes(): number {
+    let upper = 0;
+    for (const u of this.upper) if (u) upper += u.byteLength + 64; // + per-array object overhead, roughly
+    return this.arena.memoryBytes() + this.levels.byteLength + this.links0.byteLength + this.visited.byteLength + upper;
+  }
+
   /** Adds a vector under `id` (greater than every id already inserted). */
   insert(id: number, vec: Vector): void {
     const slot = this.arena.add(id, vec);

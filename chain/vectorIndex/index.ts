@@ -88,6 +88,11 @@ export class VectorIndex {
     return this.hnsw.lastId;
   }
 
+  /** Bytes of memory the index holds. */
+  memoryBytes(): number {
+    return this.hnsw.memoryBytes();
+  }
+
   /** Adds the embedding of version `id` (greater than `lastId`). */
   insert(id: number, vec: Vector): void {
     this.hnsw.insert(id, vec);

@@ -9,8 +9,11 @@
  * The module is assembled here from its opcodes (a few dozen bytes of code), so nothing binary is shipped.
  */
 
-/** Vectors are stored with their length rounded up to this (zero padding changes no dot product or L2). */
-export const LANE_BYTES = 16;
+/**
+ * Vectors are stored with their length rounded up to this (zero padding changes no dot product or L2):
+ * the kernels consume two 16-byte SIMD registers per step.
+ */
+export const LANE_BYTES = 32;
 
 /** Operations on vectors addressed by byte offset into the arena. All sums are exact int32. */
 export interface Kernels {
@@ -81,41 +84,50 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 
 /**
- * Body of a pairwise kernel (a, b, n) -> i32. Per 16 bytes: load both, sign-extend halves to i16x8,
- * then `combine` turns the two i16x8 halves into an i32x4 partial sum.
- * Locals: 3 acc, 4 va, 5 vb (v128), 6 end (i32), then `scratch` more v128 from 7 for `combine`.
+ * Body of a pairwise kernel (a, b, n) -> i32. Per 32 bytes: two 16-byte halves, each loaded from both
+ * vectors into locals 5 and 6 and sign-extended to i16x8 by `combine`, which leaves an i32x4 partial sum;
+ * the halves go to two accumulators (3 and 4) so consecutive additions do not wait on each other.
+ * Local 7 = end; `scratch` more v128 locals from 8 are for `combine`.
  */
 function pairKernel(combine: (lo: boolean) => number[], scratch = 0): number[] {
+  const X = 5;
+  const Y = 6;
+  const END = 7;
+  const half = (acc: number, offset: number): number[] => [
+    ...get(0), ...simdOp(simd.v128Load), 0, ...uleb(offset), ...set(X),
+    ...get(1), ...simdOp(simd.v128Load), 0, ...uleb(offset), ...set(Y),
+    ...get(acc), ...combine(true), ...simdOp(simd.i32x4Add), ...set(acc),
+    ...get(acc), ...combine(false), ...simdOp(simd.i32x4Add), ...set(acc),
+  ];
   const code = [
-    ...get(0), ...get(2), op.i32Add, ...set(6),
+    ...get(0), ...get(2), op.i32Add, ...set(END),
     op.loop, 0x40,
-    ...get(0), ...simdOp(simd.v128Load), ...memarg(0), ...set(4),
-    ...get(1), ...simdOp(simd.v128Load), ...memarg(0), ...set(5),
-    ...get(3), ...combine(true), ...simdOp(simd.i32x4Add), ...set(3),
-    ...get(3), ...combine(false), ...simdOp(simd.i32x4Add), ...set(3),
+    ...half(3, 0),
+    ...half(4, 16),
     ...get(0), op.i32Const, LANE_BYTES, op.i32Add, ...set(0),
     ...get(1), op.i32Const, LANE_BYTES, op.i32Add, ...set(1),
-    ...get(0), ...get(6), op.i32LtU, op.brIf, 0,
+    ...get(0), ...get(END), op.i32LtU, op.brIf, 0,
     op.end,
+    ...get(3), ...get(4), ...simdOp(simd.i32x4Add), ...set(3),
     ...get(3), ...simdOp(simd.i32x4ExtractLane), 0, ...get(3), ...simdOp(simd.i32x4ExtractLane), 1, op.i32Add,
     ...get(3), ...simdOp(simd.i32x4ExtractLane), 2, ...get(3), ...simdOp(simd.i32x4ExtractLane), 3, op.i32Add,
     op.i32Add,
     op.end,
   ];
-  const locals = vec(scratch ? [[3, V128], [1, I32], [scratch, V128]] : [[3, V128], [1, I32]]);
+  const locals = vec(scratch ? [[4, V128], [1, I32], [scratch, V128]] : [[4, V128], [1, I32]]);
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
 const extend = (lo: boolean): number => (lo ? simd.i16x8ExtendLowS : simd.i16x8ExtendHighS);
 /** sum a_i * b_i */
 const dotBody = pairKernel((lo) => [
-  ...get(4), ...simdOp(extend(lo)), ...get(5), ...simdOp(extend(lo)), ...simdOp(simd.i32x4DotI16x8S),
+  ...get(5), ...simdOp(extend(lo)), ...get(6), ...simdOp(extend(lo)), ...simdOp(simd.i32x4DotI16x8S),
 ]);
-/** sum (a_i - b_i)^2: the i16 difference (|d| <= 255, kept in local 7) dotted with itself. */
+/** sum (a_i - b_i)^2: the i16 difference (|d| <= 255, kept in local 8) dotted with itself. */
 const l2Body = pairKernel(
   (lo) => [
-    ...get(4), ...simdOp(extend(lo)), ...get(5), ...simdOp(extend(lo)), ...simdOp(simd.i16x8Sub),
-    op.localTee, 7, ...get(7), ...simdOp(simd.i32x4DotI16x8S),
+    ...get(5), ...simdOp(extend(lo)), ...get(6), ...simdOp(extend(lo)), ...simdOp(simd.i16x8Sub),
+    op.localTee, 8, ...get(8), ...simdOp(simd.i32x4DotI16x8S),
   ],
   1,
 );
