@@ -18,7 +18,11 @@ import {
 } from './nodes.js';
 import type { StateProof } from './proof.js';
 
-/** Where the tree reads its nodes; it never writes (the caller stores a batch's nodes in its own transaction). */
+/**
+ * Where the tree reads its nodes; it never writes (the caller stores a batch's nodes in its own transaction).
+ * The bytes returned must not change afterwards (no reused buffers such as lmdb's getBinaryFast): the tree
+ * keeps views into them.
+ */
 export interface TreeNodeReader {
   get(nodeKey: Uint8Array): Uint8Array | undefined;
 }
