@@ -248,6 +248,12 @@ export class VivianApp {
     return outcome;
   }
 
+  /** CheckTx that keeps nothing (the RPC's check_tx): the ante runs on a branch of the check state that is dropped. */
+  checkTxDryRun(tx: Uint8Array): TxOutcome {
+    const block: BlockInfo = { chainId: this.chainIdValue, height: this.lastHeight + 1n, timeNs: 0n };
+    return runTx(this.txDeps(), this.checkState, tx, block, 'check', { minGasPrices: this.minGasPrices, sigCache: this.sigCache }).outcome;
+  }
+
   checkTx(req: RequestCheckTx): ResponseCheckTx {
     const { result } = this.checkTxDetailed(req.tx, req.type === CheckTxType.RECHECK);
     return { code: result.code, data: result.data, log: result.log, info: '', gasWanted: result.gasWanted, gasUsed: result.gasUsed, events: result.events, codespace: result.codespace };
