@@ -44,6 +44,38 @@ export class MemoryLedgerNodeStore implements LedgerNodeStore {
   }
 }
 
+export interface NodeCacheOptions {
+  /** Lowest level kept (default 8: a node caches the root of 256 leaves; the levels below are most of the tree). */
+  readonly fromLevel?: number;
+  /** Most nodes kept (default 65,536, which holds every such level of a ledger of 2^24 leaves). */
+  readonly maxEntries?: number;
+}
+
+/**
+ * A store that keeps the upper levels of the tree in memory: few nodes, yet every proof reads them.
+ * Frozen nodes never change, so a cached node never goes stale; once full the cache simply stops growing.
+ */
+export function cachingLedgerNodeStore(store: LedgerNodeStore, options: NodeCacheOptions = {}): LedgerNodeStore {
+  const fromLevel = options.fromLevel ?? 8;
+  const maxEntries = options.maxEntries ?? 1 << 16;
+  const levels: Map<number | bigint, Uint8Array>[] = [];
+  let entries = 0;
+  return {
+    getNode(level, index) {
+      if (level < fromLevel) return store.getNode(level, index);
+      const key = memoryKey(index);
+      const cached = levels[level]?.get(key);
+      if (cached !== undefined) return cached;
+      const hash = store.getNode(level, index);
+      if (hash !== undefined && entries < maxEntries) {
+        (levels[level] ??= new Map()).set(key, hash);
+        entries++;
+      }
+      return hash;
+    },
+  };
+}
+
 interface PendingRun {
   readonly base: bigint;
   readonly hashes: Uint8Array[];

@@ -1,5 +1,10 @@
 import t from 'tap';
-import { LedgerAccumulator, MemoryLedgerNodeStore, type LedgerNode } from '../../../chain/ledger/accumulator.js';
+import {
+  LedgerAccumulator,
+  MemoryLedgerNodeStore,
+  cachingLedgerNodeStore,
+  type LedgerNode,
+} from '../../../chain/ledger/accumulator.js';
 import {
   ErrIndexOutOfRange,
   ErrInvalidHash,
@@ -296,4 +301,41 @@ t.test('a ledger at the uint64 limit refuses one more leaf', async (t) => {
   const acc = new LedgerAccumulator(anyNode, full);
   throwsKind(t, () => acc.append(new Uint8Array(32)), ErrSizeOutOfRange, 'ledger full', /18446744073709551615 leaves/);
   t.equal(acc.size, full);
+});
+
+t.test('the upper-level cache serves the same proofs with fewer store reads', async (t) => {
+  const leaves = sampleLeaves(600, 'cache');
+  const ref = new ReferenceTree(leaves);
+  const { store } = build(leaves, 50);
+  const readsPerPass = (maxEntries: number) => {
+    let reads = 0;
+    const counting = {
+      getNode: (level: number, index: bigint) => {
+        reads++;
+        return store.getNode(level, index);
+      },
+    };
+    const acc = new LedgerAccumulator(cachingLedgerNodeStore(counting, { fromLevel: 3, maxEntries }), 600);
+    const passes: number[] = [];
+    for (let pass = 0; pass < 2; pass++) {
+      reads = 0;
+      let mismatches = 0;
+      for (let i = 0; i < 600; i += 7) {
+        if (i < 513 && hexes(acc.inclusionProof(i, 513)).join() !== hexes(ref.path(i, 513)).join()) mismatches++;
+        if (hexes(acc.inclusionProof(i)).join() !== hexes(ref.path(i, 600)).join()) mismatches++;
+      }
+      t.equal(mismatches, 0, `cap ${maxEntries}, pass ${pass + 1}: proofs match the reference`);
+      passes.push(reads);
+    }
+    return passes;
+  };
+  const [uncached, uncachedAgain] = readsPerPass(0);
+  t.equal(uncachedAgain, uncached, 'a cache of no entries reads every time');
+  const [cold, warm] = readsPerPass(1000);
+  t.ok(cold! < uncached!, `proofs share upper nodes even in a cold cache (${cold} < ${uncached})`);
+  t.ok(warm! < cold!, `a warm cache reads only the levels below fromLevel (${warm} < ${cold})`);
+  // A missing node is still reported, and nothing is cached for it.
+  const empty = cachingLedgerNodeStore(new MemoryLedgerNodeStore());
+  t.equal(empty.getNode(9, 0n), undefined);
+  throwsKind(t, () => new LedgerAccumulator(empty, 512), ErrMissingNode, 'an absent node is reported');
 });
