@@ -75,13 +75,13 @@ export function runTx(
   let tx: DecodedTx;
   let msgs: DecodedMsg[];
   try {
-    tx = decodeTx(bytes, deps.maxTxBytes);
+    tx = decodeTx(bytes, deps.maxTxBytes, { simulate: mode === 'simulate' });
     msgs = tx.messages.map((m) => deps.router.decode(m));
   } catch (e) {
     return { outcome: { result: failed(e, 0, 0), signers: [], priority: 0n, msgResponses: [] }, anteBranch: null };
   }
   const signers = txSigners(msgs);
-  const meter = new GasMeter(tx.gasLimit);
+  const meter = new GasMeter(mode === 'simulate' && tx.gasLimit === 0 ? Number.MAX_SAFE_INTEGER : tx.gasLimit);
   const anteBranch = new BranchStore(parent);
   const anteEvents = new EventManager();
   const anteCtx: Context = { store: new GasKVStore(anteBranch, meter), gas: meter, events: anteEvents, block, mode };

@@ -50,7 +50,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * was signed (the TxRaw must be canonically encoded), critical extension options, fee payers/granters, and
  * non-direct sign modes; every refusal is an sdk error naming the problem.
  */
-export function decodeTx(bytes: Uint8Array, maxBytes = 1024 * 1024): DecodedTx {
+export function decodeTx(bytes: Uint8Array, maxBytes = 1024 * 1024, opts: { simulate?: boolean } = {}): DecodedTx {
   if (bytes.length === 0) throw SdkErrors.TxDecode('empty tx');
   if (bytes.length > maxBytes) throw SdkErrors.TxTooLarge(`tx is ${bytes.length} bytes, the limit is ${maxBytes}`);
   const raw = decodeOrFail('TxRaw', () => TxRaw.decode(bytes));
@@ -72,7 +72,8 @@ export function decodeTx(bytes: Uint8Array, maxBytes = 1024 * 1024): DecodedTx {
   const fee = authInfo.fee;
   if (!fee) throw SdkErrors.InsufficientFee('tx has no fee field');
   if (fee.payer !== '' || fee.granter !== '') throw SdkErrors.NotSupported('fee payer and fee granter are not supported');
-  if (fee.gasLimit <= 0n) throw SdkErrors.InvalidGasLimit('gas limit must be positive');
+  // wallets simulate with gas limit 0 (cosmjs, fee "auto"): simulation measures gas, it has no limit yet
+  if (fee.gasLimit < 0n || (fee.gasLimit === 0n && !opts.simulate)) throw SdkErrors.InvalidGasLimit('gas limit must be positive');
   if (fee.gasLimit > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw SdkErrors.InvalidGasLimit(`gas limit ${fee.gasLimit} exceeds ${Number.MAX_SAFE_INTEGER}`);
   }
