@@ -82,7 +82,8 @@ export function runAnte(
   ctx.events.emit('tx', [['fee', coinsToString(tx.fee)], ['fee_payer', feePayer]]);
 
   const priorityDenom = opts.minGasPrices[0]?.denom ?? 'uviv';
-  const priority = (feeAmount(tx.fee, priorityDenom) * PRIORITY_SCALE) / gas;
+  // a simulated tx may carry gas limit 0 (no limit yet): it has no priority
+  const priority = gas > 0n ? (feeAmount(tx.fee, priorityDenom) * PRIORITY_SCALE) / gas : 0n;
 
   for (let i = 0; i < signers.length; i++) {
     const signer = signers[i]!;
