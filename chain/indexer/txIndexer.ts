@@ -1,3 +1,4 @@
+import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import type { CommitParticipant, CommittedBlock } from '../app/application.js';
 import { Bucket, u64be } from '../store/buckets.js';
 import { concatBytes } from '../store/kv.js';
@@ -20,6 +21,34 @@ export function eventKeyIndexKey(compositeKey: string, version?: bigint): Uint8A
   return version === undefined ? concatBytes(head, SEP) : concatBytes(head, SEP, u64be(version));
 }
 
+/** What the index holds for one tx. */
+export interface IndexedTx {
+  version: bigint;
+  hash: Uint8Array;
+  height: bigint;
+  result: Pick<ExecTxResult, 'events'>;
+}
+
+/** Every index key of one tx: [bucket, key]. The indexer writes them; pruning deletes the same ones. */
+export function txIndexKeys(t: IndexedTx): Array<[typeof Bucket.TxEventIndex | typeof Bucket.TxEventKeyIndex, Uint8Array]> {
+  const pairs: Array<[string, string]> = [
+    ['tx.hash', Buffer.from(t.hash).toString('hex').toUpperCase()],
+    ['tx.height', t.height.toString()],
+  ];
+  for (const e of t.result.events) for (const a of e.attributes) if (a.index) pairs.push([`${e.type}.${a.key}`, a.value]);
+  const out: Array<[typeof Bucket.TxEventIndex | typeof Bucket.TxEventKeyIndex, Uint8Array]> = [];
+  const seenKeys = new Set<string>();
+  for (const [k, v] of pairs) {
+    const key = eventIndexKey(k, v, t.version);
+    if (key.length <= MAX_INDEXED_KEY) out.push([Bucket.TxEventIndex, key]);
+    if (!seenKeys.has(k)) {
+      seenKeys.add(k);
+      out.push([Bucket.TxEventKeyIndex, eventKeyIndexKey(k, t.version)]);
+    }
+  }
+  return out;
+}
+
 /**
  * Indexes every committed tx's events (and tx.hash, tx.height) in the block's own write transaction, so a tx
  * is searchable the moment its block commits — cosmjs polls tx_search right after broadcasting.
@@ -28,19 +57,8 @@ export class TxIndexer implements CommitParticipant {
   stage(batch: WriteBatch, block: CommittedBlock): void {
     const empty = new Uint8Array();
     for (const t of block.txs) {
-      const pairs: Array<[string, string]> = [
-        ['tx.hash', Buffer.from(t.hash).toString('hex').toUpperCase()],
-        ['tx.height', block.height.toString()],
-      ];
-      for (const e of t.result.events) for (const a of e.attributes) if (a.index) pairs.push([`${e.type}.${a.key}`, a.value]);
-      const seenKeys = new Set<string>();
-      for (const [k, v] of pairs) {
-        const key = eventIndexKey(k, v, t.version);
-        if (key.length <= MAX_INDEXED_KEY) batch.put(Bucket.TxEventIndex, key, empty);
-        if (!seenKeys.has(k)) {
-          seenKeys.add(k);
-          batch.put(Bucket.TxEventKeyIndex, eventKeyIndexKey(k, t.version), empty);
-        }
+      for (const [bucket, key] of txIndexKeys({ version: t.version, hash: t.hash, height: block.height, result: t.result })) {
+        batch.put(bucket, key, empty);
       }
     }
   }
