@@ -71,9 +71,14 @@ export function runAnte(
   }
   const feePayer = signers[0]!;
   if (!deps.auth.getAccount(ctx.store, feePayer)) throw SdkErrors.UnknownAddress(`fee payer address: ${feePayer} does not exist`);
-  if (tx.fee.length > 0) {
+  // wallets simulate without a fee (cosmjs fee "auto"); charge for the fee transfer the real tx will make,
+  // or the estimate falls short (simulation runs on a branch that is dropped)
+  const standInDenom = opts.minGasPrices[0]?.denom ?? 'uviv';
+  const fee: Coin[] =
+    simulate && tx.fee.length === 0 && deps.bank.getBalance(ctx.store, feePayer, standInDenom) > 0n ? [{ denom: standInDenom, amount: 1n }] : tx.fee;
+  if (fee.length > 0) {
     try {
-      deps.bank.sendToModule(ctx.store, ctx.events, feePayer, FEE_COLLECTOR, tx.fee);
+      deps.bank.sendToModule(ctx.store, ctx.events, feePayer, FEE_COLLECTOR, fee);
     } catch (e) {
       if (SdkErrors.InsufficientFunds.is(e)) throw SdkErrors.InsufficientFunds(`${(e as Error).message}; insufficient funds to pay for fees`);
       throw e;
@@ -105,6 +110,8 @@ export function runAnte(
       if (addr !== signer) throw SdkErrors.InvalidPubKey(`pubKey does not match signer address ${signer} with signer index: ${i}`);
       if (!pubKey) pubKey = info.publicKey;
     }
+    // simulation sets the stand-in key too, so the account write it measures is as large as the real one
+    if (!pubKey && simulate && info.publicKey && info.publicKey.value.length > 0) pubKey = info.publicKey;
     if (!pubKey && !simulate) throw SdkErrors.InvalidPubKey(`pubkey on account ${signer} is not set and the tx does not carry one`);
 
     const keyType = pubKey?.typeUrl ?? SECP256K1_PUBKEY_TYPE_URL;
