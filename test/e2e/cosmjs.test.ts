@@ -54,7 +54,7 @@ let sentHash = '';
 let sentHeight = 0;
 t.test('sendTokens with fee "auto", then getTx, searchTx and getBlock', async (t) => {
   const res = await client.sendTokens(alice, bob, [{ denom: 'uviv', amount: '12345' }], 'auto', 'hello');
-  t.equal(res.code, 0, res.rawLog);
+  t.equal(res.code, 0, res.rawLog ?? '');
   t.ok(res.gasUsed > 0n && res.gasUsed <= res.gasWanted, 'gas used within the simulated limit');
   sentHash = res.transactionHash;
   sentHeight = res.height;
@@ -114,7 +114,7 @@ t.test('an ed25519 signer sends the same way', async (t) => {
   const edClient = await SigningStargateClient.connectWithSigner(servers.rpcUrl, edSigner, fast);
   t.teardown(() => edClient.disconnect());
   const res = await edClient.sendTokens(edSigner.address, bob, [{ denom: 'uviv', amount: '7' }], 'auto');
-  t.equal(res.code, 0, res.rawLog);
+  t.equal(res.code, 0, res.rawLog ?? '');
   t.ok(await edClient.getTx(res.transactionHash));
 });
 
