@@ -1,0 +1,92 @@
+import t from 'tap';
+import { parseQuery, matchesEvents, TxSearch } from '../../../chain/indexer/search.js';
+import { pruneTxIndex } from '../../../chain/indexer/prune.js';
+import { Bucket } from '../../../chain/store/buckets.js';
+import { makeTestNode, msgSend, secpAccounts, signTx } from '../../helpers/chain.js';
+
+t.test('parser: the CometBFT query language', async (t) => {
+  t.same(parseQuery("tm.event='Tx' AND message.sender='abc'").conditions, [
+    { key: 'tm.event', op: '=', operand: { kind: 'string', text: 'Tx' } },
+    { key: 'message.sender', op: '=', operand: { kind: 'string', text: 'abc' } },
+  ]);
+  t.same(parseQuery('tx.height>=5 and tx.height <= 10').conditions.map((c) => [c.op, c.operand?.text]), [['>=', '5'], ['<=', '10']]);
+  t.same(parseQuery("transfer.amount CONTAINS 'uviv'").conditions[0]!.op, 'CONTAINS');
+  t.same(parseQuery('message.memo EXISTS').conditions[0], { key: 'message.memo', op: 'EXISTS' });
+  t.equal(parseQuery('block.time > TIME 2024-01-01T00:00:00Z').conditions[0]!.operand!.kind, 'time');
+  t.equal(parseQuery('block.date = DATE 2024-01-01').conditions[0]!.operand!.kind, 'time');
+  t.equal(parseQuery('x.y = -1.5').conditions[0]!.operand!.text, '-1.5');
+  for (const bad of ['', '   ', "a.b = 'unterminated", 'a.b', 'a.b ==', "a.b = 'x' AND", "a.b = 'x' OR c.d = 'y'", "= 'x'", 'a.b CONTAINS 5', 'a.b = TIME yesterday', 'x'.repeat(600)]) {
+    t.throws(() => parseQuery(bad), { codespace: 'indexer', code: 2 }, `refuses ${JSON.stringify(bad.slice(0, 40))}`);
+  }
+});
+
+t.test('matching one event map (subscriptions)', async (t) => {
+  const events = new Map([
+    ['tm.event', ['Tx']],
+    ['transfer.amount', ['100uviv', '5uviv']],
+    ['tx.height', ['12']],
+  ]);
+  t.ok(matchesEvents(parseQuery("tm.event='Tx'"), events));
+  t.notOk(matchesEvents(parseQuery("tm.event='NewBlock'"), events));
+  t.ok(matchesEvents(parseQuery("transfer.amount CONTAINS '5u'"), events));
+  t.ok(matchesEvents(parseQuery('tx.height > 9 AND tx.height < 13'), events), 'numeric, not lexicographic');
+  t.notOk(matchesEvents(parseQuery('tx.height > 100'), events));
+  t.ok(matchesEvents(parseQuery('transfer.amount EXISTS'), events));
+  t.notOk(matchesEvents(parseQuery('coin_spent.amount EXISTS'), events));
+});
+
+t.test('search over the event index of a real node', async (t) => {
+  const [a, b, c] = await secpAccounts(3);
+  const tn = makeTestNode([a!.address, b!.address]);
+  t.teardown(tn.cleanup);
+  const { node } = tn;
+  // block 1: a->c 10 and b->c 20; block 2: a->c 30; block 3: a->b 40
+  const send = (from: typeof a, to: string, amount: bigint, sequence: bigint, accountNumber: bigint) =>
+    signTx(from!, [msgSend(from!.address, to, amount)], { accountNumber, sequence });
+  const accNum = (addr: string) => node.app.auth.getAccount(node.db.bucketReader(Bucket.State), addr)!.accountNumber;
+  const [na, nb] = [accNum(a!.address), accNum(b!.address)];
+  for (const tx of [await send(a, c!.address, 10n, 0n, na), await send(b, c!.address, 20n, 0n, nb)]) t.equal(node.broadcastTx(tx).result.code, 0);
+  node.engine.produceBlock();
+  t.equal(node.broadcastTx(await send(a, c!.address, 30n, 1n, na)).result.code, 0);
+  node.engine.produceBlock();
+  t.equal(node.broadcastTx(await send(a, b!.address, 40n, 2n, na)).result.code, 0);
+  node.engine.produceBlock();
+  node.engine.produceBlock(); // an empty block at the end
+
+  const s = new TxSearch(node.db, node.reader);
+  const amounts = (q: string, o = {}) => s.search(q, o).txs.map((x) => x.result.events.find((e) => e.type === 'transfer')!.attributes.find((at) => at.key === 'amount')!.value);
+  t.same(amounts(`message.sender='${a!.address}'`), ['10uviv', '30uviv', '40uviv']);
+  t.same(amounts(`message.sender='${a!.address}'`, { orderBy: 'desc' }), ['40uviv', '30uviv', '10uviv']);
+  t.same(amounts(`transfer.recipient='${c!.address}' AND message.sender='${a!.address}'`), ['10uviv', '30uviv'], 'across event types');
+  t.same(amounts(`transfer.recipient='${c!.address}' AND transfer.sender='${b!.address}'`), ['20uviv'], 'same event type');
+  t.same(amounts('tx.height=1'), ['10uviv', '20uviv']);
+  t.same(amounts('tx.height>1 AND tx.height<=3'), ['30uviv', '40uviv'], 'height range');
+  t.same(amounts('tx.height>=3'), ['40uviv']);
+  t.same(amounts('tx.height>4'), [], 'beyond the chain');
+  t.same(amounts('tx.height>2 AND tx.height<2'), [], 'empty range');
+  t.same(amounts("transfer.amount CONTAINS '0uviv'"), ['10uviv', '20uviv', '30uviv', '40uviv']);
+  t.same(amounts("transfer.amount > '25uviv'"), ['30uviv', '40uviv'], 'string comparison for quoted values');
+  t.same(amounts('message.msg_index EXISTS AND tx.height=2'), ['30uviv']);
+  t.same(amounts("message.sender='nobody'"), []);
+  const first = s.search('tx.height=1').txs[0]!;
+  const hex = Buffer.from(first.hash).toString('hex');
+  t.same(amounts(`tx.hash='${hex}'`), ['10uviv'], 'tx.hash in lower case');
+  t.same(amounts(`tx.hash='${hex.toUpperCase()}' AND tx.height=2`), [], 'hash outside the height range');
+
+  const page = s.search('message.action EXISTS', { perPage: 2, page: 2 });
+  t.equal(page.totalCount, 4, 'exact total');
+  t.equal(page.txs.length, 2);
+  t.throws(() => s.search('message.action EXISTS', { perPage: 2, page: 3 }), /page should be within \[1, 2\] range, given 3/);
+  t.throws(() => s.search('message.action EXISTS', { page: 0 }), /page should be within/);
+  t.throws(() => s.search('tx.height=1', { orderBy: 'sideways' }), /order_by/);
+  t.equal(s.search('message.action EXISTS', { perPage: 1000 }).perPage, 100, 'per_page capped at 100');
+
+  const small = new TxSearch(node.db, node.reader, 2);
+  t.throws(() => small.search('message.action EXISTS'), { codespace: 'indexer', code: 5 }, 'a scan cap names the fix');
+
+  // pruning the index of block 1 removes exactly its txs from search
+  node.db.commit((batch) => t.equal(pruneTxIndex(node.reader, batch, 1n, 2n), 2));
+  t.same(amounts(`message.sender='${a!.address}'`), ['30uviv', '40uviv']);
+  t.same(amounts('tx.height=1'), ['10uviv', '20uviv'], 'height ranges come from block results, not the index');
+  t.same(amounts(`tx.height=1 AND message.sender='${a!.address}'`), []);
+});
