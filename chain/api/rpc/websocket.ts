@@ -69,12 +69,13 @@ class Session {
 
   private subscribe(id: JsonRpcId, params: unknown) {
     const text = this.queryParam(params);
+    const query = parseQuery(text);
     const max = this.hub.ctx.opts.maxSubscriptionsPerClient;
     if (this.subs.has(text)) throw ApiErrors.InvalidRequest(`already subscribed to ${JSON.stringify(text)}`);
     if (this.subs.size >= max) {
       throw ApiErrors.TooManySubscriptions(`this connection already holds ${this.subs.size} subscriptions, the limit is ${max} (max_subscriptions_per_client); unsubscribe first or open another connection`);
     }
-    this.subs.set(text, { query: parseQuery(text), text, id });
+    this.subs.set(text, { query, text, id });
     return {};
   }
 
