@@ -56,6 +56,9 @@ export function buildRpcServer(node: VivianNode, overrides: Partial<ApiOptions> 
     }
   });
   app.addSchema(responseSchema);
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send(rpcErrorResponse(-1, mapError(ApiErrors.MethodNotFound(`no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}; GET / lists the methods`))));
+  });
 
   void app.register(websocket, { options: { maxPayload: opts.maxBodyBytes } });
   void app.register(async (f) => {

@@ -170,6 +170,9 @@ t.test('bad input: clear errors with the right codes, and the server keeps servi
   const huge = await raw(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'broadcast_tx_sync', params: { tx: 'A'.repeat(100 * 1024) } }));
   t.equal(huge.statusCode, 413);
   t.equal((await rpc.inject({ url: '/nope_method' })).statusCode, 404);
+  const deep = await rpc.inject({ url: '/a/b/c' });
+  t.equal(deep.statusCode, 404);
+  t.equal(deep.json().error.code, -32601, 'unknown paths answer a JSON-RPC error too');
   t.equal((await rpc.inject({ url: '/block?height=abc' })).statusCode, 400);
   t.equal((await call('health')).status, 200, 'still serving');
 });
