@@ -1,10 +1,24 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 
-/** SHA-256 of the concatenation of `parts` (node:crypto: several times faster than a JS implementation). */
+/**
+ * SHA-256 of the concatenation of `parts`. node:crypto's one-shot `hash` avoids a Hash object per call,
+ * which measured several times faster than createHash for the short inputs tree and proof nodes hash.
+ */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest().buffer.slice(0) as ArrayBuffer);
+  let input: Uint8Array;
+  if (parts.length === 1) input = parts[0]!;
+  else {
+    let len = 0;
+    for (const p of parts) len += p.length;
+    input = new Uint8Array(len);
+    let off = 0;
+    for (const p of parts) {
+      input.set(p, off);
+      off += p.length;
+    }
+  }
+  const out = oneShotHash('sha256', input, 'buffer') as Buffer;
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** RIPEMD-160(SHA-256(data)): the Cosmos secp256k1 address hash. */
