@@ -30,6 +30,7 @@ import { HistoricalState, writeHistory } from '../store/history.js';
 import type { KVReader } from '../store/kv.js';
 import type { NodeDb, WriteBatch } from '../store/nodeDb.js';
 import { StateTree, type TreeBatchResult } from '../store/stateTree/tree.js';
+import type { StateProof } from '../store/stateTree/proof.js';
 import { infiniteGasMeter } from '../store/gas.js';
 import type { DecCoin } from '../types/coins.js';
 import { SdkErrors } from '../types/sdkErrors.js';
@@ -435,6 +436,21 @@ export class VivianApp {
     }
   }
 
+  /**
+   * A state key's value after block `height` (default: the latest) with an existence or non-existence proof
+   * against that height's state root, and the roots its app hash commits to (app hash of header height + 1).
+   */
+  stateProof(key: Uint8Array, height: bigint = this.lastHeight): { height: bigint; value: Uint8Array | undefined; proof: StateProof; roots: Roots } {
+    const earliest = (this.metaU64('initial_height') ?? 1n) - 1n;
+    if (height > this.lastHeight || height < earliest) {
+      throw SdkErrors.InvalidHeight(`no state at height ${height}: committed heights are ${earliest}..${this.lastHeight}`);
+    }
+    const roots = new ChainReader(this.db).roots(height);
+    if (!roots) throw SdkErrors.NotFound(`roots of height ${height}`);
+    const store = height === this.lastHeight ? this.committedState : new HistoricalState(this.db, height);
+    return { height, value: store.get(key), proof: this.tree.getProof(height, sha256(key)), roots };
+  }
+
   /** Runs a tx against the latest committed state without signatures and without keeping anything. */
   simulate(txBytes: Uint8Array): TxOutcome {
     const block: BlockInfo = { chainId: this.chainIdValue, height: this.lastHeight + 1n, timeNs: 0n };
@@ -468,6 +484,8 @@ export class VivianApp {
   }
 
   private registerServiceQueries(): void {
+    // a raw state key's value (empty when absent); with prove=true the RPC adds the state proof (stateProof)
+    this.queries.register('/store/key', (ctx, req) => ctx.store.get(req) ?? new Uint8Array());
     // the tx at a ledger version, as JSON (what `vivian query ledger` shows); data = decimal version
     this.queries.register('/vivian/ledger/tx', (_ctx, req) => {
       const text = dec.decode(req);
