@@ -140,7 +140,8 @@ export function runAnte(
       }
     }
     ctx.events.emit('tx', [['acc_seq', `${signer}/${acc.sequence}`]]);
-    ctx.events.emit('tx', [['signature', Buffer.from(tx.signatures[i]!).toString('base64')]]);
+    // signatures are unique per tx and never searched for: kept out of the index, which they would double
+    ctx.events.emit('tx', [['signature', Buffer.from(tx.signatures[i]!).toString('base64')]], false);
     deps.auth.setAccount(ctx.store, { ...acc, pubKey, sequence: acc.sequence + 1n });
   }
   return { priority, feePayer };

@@ -4,9 +4,10 @@ import type { Event } from 'cosmjs-types/tendermint/abci/types';
 export class EventManager {
   readonly events: Event[] = [];
 
-  emit(type: string, attributes: Record<string, string> | Array<[string, string]>): void {
+  /** `index: false` keeps an attribute out of the tx search index (it is still in the results). */
+  emit(type: string, attributes: Record<string, string> | Array<[string, string]>, index = true): void {
     const pairs = Array.isArray(attributes) ? attributes : Object.entries(attributes);
-    this.events.push({ type, attributes: pairs.map(([key, value]) => ({ key, value, index: true })) });
+    this.events.push({ type, attributes: pairs.map(([key, value]) => ({ key, value, index })) });
   }
 
   append(events: readonly Event[]): void {

@@ -50,7 +50,22 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * was signed (the TxRaw must be canonically encoded), critical extension options, fee payers/granters, and
  * non-direct sign modes; every refusal is an sdk error naming the problem.
  */
+/**
+ * Decoded txs by the identity of their bytes: the in-process engine hands the same Uint8Array from the mempool
+ * to prepare, process and finalize, so each tx is decoded once. Decoding is a pure function of the bytes and
+ * the result is never mutated. Only strict (non-simulation) decodes are cached; failures are not.
+ */
+const decodedTxs = new WeakMap<Uint8Array, DecodedTx>();
+
 export function decodeTx(bytes: Uint8Array, maxBytes = 1024 * 1024, opts: { simulate?: boolean } = {}): DecodedTx {
+  const hit = decodedTxs.get(bytes);
+  if (hit && bytes.length <= maxBytes) return hit;
+  const tx = decodeTxUncached(bytes, maxBytes, opts);
+  if (!opts.simulate) decodedTxs.set(bytes, tx);
+  return tx;
+}
+
+function decodeTxUncached(bytes: Uint8Array, maxBytes: number, opts: { simulate?: boolean }): DecodedTx {
   if (bytes.length === 0) throw SdkErrors.TxDecode('empty tx');
   if (bytes.length > maxBytes) throw SdkErrors.TxTooLarge(`tx is ${bytes.length} bytes, the limit is ${maxBytes}`);
   const raw = decodeOrFail('TxRaw', () => TxRaw.decode(bytes));

@@ -38,7 +38,12 @@ export function txIndexKeys(t: IndexedTx): Array<[typeof Bucket.TxEventIndex | t
   for (const e of t.result.events) for (const a of e.attributes) if (a.index) pairs.push([`${e.type}.${a.key}`, a.value]);
   const out: Array<[typeof Bucket.TxEventIndex | typeof Bucket.TxEventKeyIndex, Uint8Array]> = [];
   const seenKeys = new Set<string>();
+  const seenPairs = new Set<string>();
   for (const [k, v] of pairs) {
+    // the same attribute often repeats (message.sender from the ante and from each message): one key is enough
+    const pair = `${k}=${v}`;
+    if (seenPairs.has(pair)) continue;
+    seenPairs.add(pair);
     const key = eventIndexKey(k, v, t.version);
     if (key.length <= MAX_INDEXED_KEY) out.push([Bucket.TxEventIndex, key]);
     if (!seenKeys.has(k)) {

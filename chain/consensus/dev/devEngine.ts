@@ -1,6 +1,7 @@
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { SignedMsgType, type BlockID, type Commit, type Vote } from 'cosmjs-types/tendermint/types/types';
-import { ResponseProcessProposal_ProposalStatus } from 'cosmjs-types/tendermint/abci/types';
+import { ResponseProcessProposal_ProposalStatus, type ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
+import { encodeTxInfo } from '../../ledger/txInfo.js';
 import type { CommittedBlock, VivianApp } from '../../app/application.js';
 import { signEd25519 } from '../../crypto/ed25519.js';
 import type { Mempool } from '../../mempool/mempool.js';
@@ -45,6 +46,7 @@ export class DevEngine {
   private producing = false;
   private wakeScheduled = false;
   private readonly waiters: Array<{ height: bigint; resolve: () => void }> = [];
+  private lastResults: { height: bigint; results: ExecTxResult[] } | null = null;
 
   constructor(
     private readonly deps: {
@@ -147,7 +149,9 @@ export class DevEngine {
 
     const lastCommit = prevBlock ? reader.seenCommit(prevHeight) : undefined;
     const lastBlockId: BlockID = lastCommit ? lastCommit.blockId : nilBlockId();
-    const prevResults = prevBlock ? reader.blockTxs(prevHeight).map((t) => t.result) : [];
+    // the previous block's results: kept from its commit, read back only after a restart
+    const prevResults =
+      this.lastResults?.height === prevHeight ? this.lastResults.results : prevBlock ? reader.blockTxs(prevHeight).map((t) => t.result) : [];
     const { block, blockId } = makeBlock({
       chainId: app.chainId,
       height,
@@ -203,7 +207,11 @@ export class DevEngine {
     const committed = app.lastCommittedBlock!;
     mempool.update(committed.txs.map((t) => t.hash));
     const finalize = reader.blockResults(height)!.response;
-    this.deps.eventBus.publishBlock({ block, blockId, finalize }, reader.blockTxs(height));
+    this.lastResults = { height, results: committed.txs.map((t) => t.result) };
+    this.deps.eventBus.publishBlock(
+      { block, blockId, finalize },
+      committed.txs.map((t) => ({ version: t.version, hash: t.hash, height, index: t.index, tx: t.bytes, result: t.result, leafData: encodeTxInfo(t.txInfo), info: t.txInfo })),
+    );
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.height <= height) {
         this.waiters[i]!.resolve();

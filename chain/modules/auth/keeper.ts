@@ -25,8 +25,12 @@ export function moduleAddressBytes(name: string): Uint8Array {
   return sha256(new TextEncoder().encode(name)).subarray(0, 20);
 }
 
+const moduleAddresses = new Map<string, string>();
+
 export function moduleAddress(name: string): string {
-  return toBech32Address(moduleAddressBytes(name));
+  let a = moduleAddresses.get(name);
+  if (a === undefined) moduleAddresses.set(name, (a = toBech32Address(moduleAddressBytes(name))));
+  return a;
 }
 
 export function encodeAccount(acc: Account): Uint8Array {
@@ -54,9 +58,18 @@ export function decodeAccount(bytes: Uint8Array): Account {
 }
 
 /** Parses a bech32 account address, turning any failure into sdk/7 with the value named. */
+/** Recently parsed addresses: bech32 decoding is pure and the same accounts recur in every block. */
+const parsedAddresses = new Map<string, Uint8Array>();
+const PARSED_ADDRESS_CACHE = 50_000;
+
 export function accAddress(address: string, field = 'address'): Uint8Array {
+  const hit = parsedAddresses.get(address);
+  if (hit) return hit;
   try {
-    return parseAddress(address);
+    const bytes = parseAddress(address);
+    if (parsedAddresses.size >= PARSED_ADDRESS_CACHE) parsedAddresses.delete(parsedAddresses.keys().next().value!);
+    parsedAddresses.set(address, bytes);
+    return bytes;
   } catch (e) {
     throw SdkErrors.InvalidAddress(`invalid ${field} ${JSON.stringify(address)}: ${(e as Error).message}`);
   }
@@ -67,13 +80,17 @@ export class AuthKeeper {
   /** addresses of module accounts: bank refuses sends to them */
   readonly moduleAccounts = new Map<string, string[]>();
 
+  private readonly moduleAddressSet = new Set<string>();
+
   constructor(moduleAccounts: Record<string, string[]> = {}) {
-    for (const [name, perms] of Object.entries(moduleAccounts)) this.moduleAccounts.set(name, perms);
+    for (const [name, perms] of Object.entries(moduleAccounts)) {
+      this.moduleAccounts.set(name, perms);
+      this.moduleAddressSet.add(moduleAddress(name));
+    }
   }
 
   isModuleAddress(address: string): boolean {
-    for (const name of this.moduleAccounts.keys()) if (moduleAddress(name) === address) return true;
-    return false;
+    return this.moduleAddressSet.has(address);
   }
 
   getAccountBytes(store: KVReader, addr: Uint8Array): Uint8Array | undefined {
