@@ -20,7 +20,7 @@ import {
   type ValidatorUpdate,
 } from 'cosmjs-types/tendermint/abci/types';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
-import { decodeTx } from '../codec/tx.js';
+import { decodeTx, type DecodedTx } from '../codec/tx.js';
 import { sha256 } from '../crypto/hash.js';
 import { LedgerAccumulator, encodeTxInfo, leafHash, type TxInfo } from '../ledger/index.js';
 import { keyValueLedgerNodeStore, ledgerNodeKey } from '../ledger/keys.js';
@@ -48,6 +48,8 @@ import { errorResult, runTx, type TxOutcome } from './txRunner.js';
 import { encodeRoots, type Roots } from './roots.js';
 import { ChainReader } from '../store/chainReader.js';
 import { SigCache } from './sigCache.js';
+import { embeddingHash } from '../vectorIndex/embedding.js';
+import { vectorBytes } from '../vectorIndex/vector.js';
 
 export const APP_VERSION = '0.1.0';
 const enc = new TextEncoder();
@@ -61,6 +63,11 @@ export interface CommittedTx {
   bytes: Uint8Array;
   result: ExecTxResult;
   txInfo: TxInfo;
+  /** the decoded tx and its signers (absent when the bytes did not decode) */
+  tx?: DecodedTx;
+  signers?: string[];
+  /** the tx's embedding when a module gives one (txInfo.embeddingHash is its hash); stored under Bucket.TxEmbedding */
+  embedding?: Int8Array;
 }
 
 export interface CommittedBlock {
@@ -100,6 +107,8 @@ export class VivianApp {
   readonly auth: AuthKeeper;
   readonly bank: BankKeeper;
   private readonly modules: AppModule[];
+  private readonly txChecks: Array<(ctx: Context, tx: DecodedTx) => void>;
+  private readonly embedder: AppModule | undefined;
   private readonly tree: StateTree;
   private readonly ledger: LedgerAccumulator;
   private readonly committedState: KVReader;
@@ -126,6 +135,8 @@ export class VivianApp {
     this.bank = new BankKeeper(this.auth);
     this.modules = [authModule(this.auth), bankModule(this.bank), ...(opts.modules?.(this.auth, this.bank) ?? [])];
     for (const m of this.modules) m.register(this.msgs, this.queries);
+    this.txChecks = this.modules.flatMap((m) => (m.checkTx ? [m.checkTx.bind(m)] : []));
+    this.embedder = this.modules.find((m) => m.embedTx);
     this.registerServiceQueries();
 
     this.committedState = db.bucketReader(Bucket.State);
@@ -332,6 +343,7 @@ export class VivianApp {
         anteBranch?.write();
         const result = outcome.result;
         const hash = outcome.tx?.hash ?? sha256(bytes);
+        const embedding = this.embedder?.embedTx!(blockState, outcome.tx);
         const txInfo: TxInfo = {
           txHash: hash,
           height: req.height,
@@ -341,11 +353,11 @@ export class VivianApp {
           gasWanted: result.gasWanted,
           gasUsed: result.gasUsed,
           eventsHash: eventsHash(result.events),
-          embeddingHash: new Uint8Array(),
+          embeddingHash: embedding ? embeddingHash(embedding) : new Uint8Array(),
           dataHash: result.data.length > 0 ? sha256(result.data) : new Uint8Array(),
         };
         const version = this.ledger.append(leafHash(encodeTxInfo(txInfo)));
-        txs.push({ version, index, hash, bytes, result, txInfo });
+        txs.push({ version, index, hash, bytes, result, txInfo, tx: outcome.tx, signers: outcome.signers, embedding });
       });
       const stateChanges = blockState.changes();
       const tree = this.tree.applyBatch(this.lastHeight, req.height, toTreeChanges(stateChanges));
@@ -388,6 +400,7 @@ export class VivianApp {
           batch.put(Bucket.LedgerLeaf, v, encodeTxInfo(t.txInfo));
           batch.put(Bucket.TxRaw, v, t.bytes);
           batch.put(Bucket.TxResult, v, ExecTxResult.encode(t.result).finish());
+          if (t.embedding) batch.put(Bucket.TxEmbedding, v, vectorBytes(t.embedding));
           // a tx hash seen twice (the same bytes in two blocks) keeps its first version
           if (!this.db.get(Bucket.TxByHash, t.hash)) batch.put(Bucket.TxByHash, t.hash, v);
         }
@@ -464,7 +477,7 @@ export class VivianApp {
   }
 
   private txDeps() {
-    return { router: this.msgs, auth: this.auth, bank: this.bank, maxTxBytes: this.maxTxBytes };
+    return { router: this.msgs, auth: this.auth, bank: this.bank, maxTxBytes: this.maxTxBytes, txChecks: this.txChecks };
   }
 
   private rootsFor(stateRoot: Uint8Array): Roots {

@@ -31,6 +31,8 @@ export interface TxRunnerDeps {
   auth: AuthKeeper;
   bank: BankKeeper;
   maxTxBytes: number;
+  /** modules' checks on every decoded tx, run first in the ante (AppModule.checkTx) */
+  txChecks?: ReadonlyArray<(ctx: Context, tx: DecodedTx) => void>;
 }
 
 /** Turns any thrown value into Cosmos-style {codespace, code, log}; unknown errors become sdk/1 (internal). */
@@ -87,6 +89,7 @@ export function runTx(
   const anteCtx: Context = { store: new GasKVStore(anteBranch, meter), gas: meter, events: anteEvents, block, mode };
   let priority: bigint;
   try {
+    for (const check of deps.txChecks ?? []) check(anteCtx, tx);
     priority = runAnte(anteCtx, tx, signers, deps, ante).priority;
   } catch (e) {
     const outcome: TxOutcome = { result: failed(e, tx.gasLimit, meter.reported()), tx, signers, priority: 0n, msgResponses: [] };
