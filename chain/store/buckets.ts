@@ -44,6 +44,8 @@ export const Bucket = {
   TxEventIndex: 0x40,
   /** utf8 "type.key" ++ 0x00 ++ uint64be(version) -> empty: for EXISTS conditions. */
   TxEventKeyIndex: 0x41,
+  /** utf8 "s:" sender | "t:" msg type URL ++ 0x00 ++ uint64be(version) -> empty: vector search filters (node-local). */
+  TxVectorFilter: 0x42,
 
   // ---- node metadata ----
   /** utf8 name -> value: last committed height, genesis, etc. */
