@@ -8,6 +8,7 @@ import type { StoredTx } from '../../store/chainReader.js';
 import { ApiErrors } from '../errors.js';
 import { base64, base64OrNull, hexUpper, rfc3339Nano } from '../encoding.js';
 import type { ApiOptions } from '../options.js';
+import { stateProofJson } from '../rest/vivian/state.js';
 import { blockIdJson, blockJson, commitJson, eventsJson, headerJson, pubKeyJson, txJson, txResultJson, validatorJson } from './cometJson.js';
 import { readParams, type ParamSpec } from './params.js';
 
@@ -172,6 +173,8 @@ export const RPC_METHODS: Record<string, RpcMethod> = {
     handler: ({ node }, a) => {
       if (a.height !== undefined && a.height < 0n) throw ApiErrors.InvalidParams(`height must be non-negative, got ${a.height}`);
       const r = node.app.query({ path: a.path ?? '', data: a.data ?? new Uint8Array(), height: a.height ?? 0n, prove: a.prove ?? false });
+      // raw state reads can be proven (see client/stateProofOps.ts); other paths answer without proof, as the SDK's gRPC queries do
+      const proofOps = a.prove && r.code === 0 && a.path === '/store/key' ? stateProofJson(node, a.data ?? new Uint8Array(), r.height).proof_ops : null;
       return {
         response: {
           code: r.code,
@@ -180,7 +183,7 @@ export const RPC_METHODS: Record<string, RpcMethod> = {
           index: r.index.toString(),
           key: base64OrNull(r.key),
           value: base64OrNull(r.value),
-          proofOps: null,
+          proofOps,
           height: r.height.toString(),
           codespace: r.codespace,
         },
