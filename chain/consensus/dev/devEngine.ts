@@ -177,29 +177,13 @@ export class DevEngine {
           }))
         : [],
     };
-    const check = app.processProposal({
-      txs,
-      proposedLastCommit: decidedLastCommit,
-      misbehavior: [],
-      hash: blockId.hash,
-      height,
-      time,
-      nextValidatorsHash,
-      proposerAddress,
-    });
+    // ProcessProposal and FinalizeBlock see the same decided block
+    const decided = { txs, misbehavior: [], hash: blockId.hash, height, time, nextValidatorsHash, proposerAddress };
+    const check = app.processProposal({ ...decided, proposedLastCommit: decidedLastCommit });
     if (check.status !== ResponseProcessProposal_ProposalStatus.ACCEPT) {
       throw new Error(`the app refused its own proposal at height ${height}`);
     }
-    app.finalizeBlock({
-      txs,
-      decidedLastCommit,
-      misbehavior: [],
-      hash: blockId.hash,
-      height,
-      time,
-      nextValidatorsHash,
-      proposerAddress,
-    });
+    app.finalizeBlock({ ...decided, decidedLastCommit });
 
     const commit = this.signCommit(height, blockId, time);
     blockStore.setDecided(block, blockId, commit);
