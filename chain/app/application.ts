@@ -550,7 +550,8 @@ function toTreeChanges(changes: Array<[Uint8Array, Uint8Array | null]>) {
   return changes.map(([k, v]) => ({ keyHash: sha256(k), valueHash: v === null ? null : sha256(v) }));
 }
 
-function eventsHash(events: Event[]): Uint8Array {
+/** The TxInfo events_hash: SHA-256 of ExecTxResult{events} bytes (empty when there are no events). */
+export function eventsHash(events: Event[]): Uint8Array {
   if (events.length === 0) return new Uint8Array();
   return sha256(ExecTxResult.encode(ExecTxResult.fromPartial({ events })).finish());
 }
