@@ -1,0 +1,230 @@
+import type { CommitParticipant, CommittedBlock } from '../../app/application.js';
+import { Bucket, readU64be, u64be } from '../../store/buckets.js';
+import { ChainReader } from '../../store/chainReader.js';
+import { concatBytes } from '../../store/kv.js';
+import type { NodeDb, WriteBatch } from '../../store/nodeDb.js';
+import { exactSearchList, VectorIndex, type Hit, type VectorIndexOptions } from '../../vectorIndex/index.js';
+import { checkK, type Vector } from '../../vectorIndex/vector.js';
+
+const enc = new TextEncoder();
+const SEP = Uint8Array.of(0);
+/** LMDB keys are limited; longer senders or type URLs are not filterable (nothing legitimate is this long). */
+const MAX_FILTER_KEY = 1024;
+/** Filter matches up to this many are scored one by one; more go through the index with a filter. */
+const EXACT_CANDIDATES = 50_000;
+
+export type FilterKind = 's' | 't';
+
+/** TxVectorFilter key: utf8 "<kind>:<value>" ++ 0x00 [++ uint64be(version)]. kind s = sender, t = message type URL. */
+export function filterKey(kind: FilterKind, value: string, version?: bigint | number): Uint8Array {
+  const head = concatBytes(enc.encode(`${kind}:${value}`), SEP);
+  return version === undefined ? head : concatBytes(head, u64be(version));
+}
+
+export interface TxVectorIndexOptions extends Omit<VectorIndexOptions, 'dimension'> {
+  dimension: number;
+  /** file the index is saved to; undefined keeps it in memory only (rebuilt from the store at each start) */
+  path?: string;
+  /** save after this many inserts since the last save (0 = only on close); default 100,000 */
+  saveEvery?: number;
+}
+
+export interface TxSearchRequest {
+  vector: Vector;
+  k: number;
+  /** scan every vector instead of walking the graph */
+  exact?: boolean;
+  /** inclusive block height bounds */
+  minHeight?: bigint;
+  maxHeight?: bigint;
+  /** the tx's first signer (its fee payer) */
+  sender?: string;
+  /** a message type URL the tx contains */
+  msgType?: string;
+  /** a version left out of the answer (the query tx itself, for "similar to") */
+  exclude?: number;
+}
+
+/** How opening went: whether the saved file was used, why not, and how many versions were (re)inserted. */
+export interface OpenReport {
+  rebuilt: boolean;
+  reason?: string;
+  caughtUp: number;
+}
+
+/**
+ * The node-local ANN index over committed tx embeddings (id = version), plus the keys its filters use.
+ * - `stage` writes the filter keys (sender, message types) in the block's own LMDB transaction;
+ * - `afterCommit` inserts the block's embeddings once the block is durable, so the index never holds a
+ *   version the store has not committed; whatever it missed (a failed insert) is read back from the store;
+ * - `open` loads the saved index and catches it up with the store: versions the store lacks (lost in a
+ *   crash) are dropped, versions the file lacks are inserted;
+ * - every search is bounded by the committed ledger size read from the store at query time.
+ */
+export class TxVectorIndex implements CommitParticipant {
+  private insertsSinceSave = 0;
+  private readonly reader: ChainReader;
+
+  private constructor(
+    private readonly db: NodeDb,
+    private index: VectorIndex,
+    private readonly opts: TxVectorIndexOptions,
+    readonly openReport: OpenReport,
+  ) {
+    this.reader = new ChainReader(db);
+  }
+
+  static open(db: NodeDb, opts: TxVectorIndexOptions): TxVectorIndex {
+    const { path, saveEvery: _s, ...indexOpts } = opts;
+    const opened = path ? VectorIndex.open(path, indexOpts) : { index: VectorIndex.create(indexOpts), rebuilt: true, reason: 'no index file' };
+    const report: OpenReport = { rebuilt: opened.rebuilt, caughtUp: 0 };
+    if (opened.reason) report.reason = opened.reason;
+    const self = new TxVectorIndex(db, opened.index, opts, report);
+    report.caughtUp = self.catchUp();
+    if (report.caughtUp > 0 && path) self.save();
+    return self;
+  }
+
+  get dimension(): number {
+    return this.index.dimension;
+  }
+
+  /** Vectors held. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** The last version held (-1 when empty). */
+  get lastVersion(): number {
+    return this.index.lastId;
+  }
+
+  memoryBytes(): number {
+    return this.index.memoryBytes();
+  }
+
+  /** Versions 0 .. committedSize-1 are in the committed ledger. */
+  committedSize(): number {
+    return Number(this.reader.ledgerSize());
+  }
+
+  stage(batch: WriteBatch, block: CommittedBlock): void {
+    const empty = new Uint8Array();
+    for (const t of block.txs) {
+      const sender = t.signers?.[0];
+      const keys: Uint8Array[] = [];
+      if (sender) keys.push(filterKey('s', sender, t.version));
+      for (const type of new Set(t.tx?.messages.map((m) => m.typeUrl) ?? [])) keys.push(filterKey('t', type, t.version));
+      for (const k of keys) if (k.length <= MAX_FILTER_KEY) batch.put(Bucket.TxVectorFilter, k, empty);
+    }
+  }
+
+  afterCommit(block: CommittedBlock): void {
+    const fresh = new Map<number, Vector>();
+    for (const t of block.txs) if (t.embedding) fresh.set(Number(t.version), t.embedding);
+    this.catchUp((id) => fresh.get(id));
+  }
+
+  /** Inserts every committed version the index lacks (drops any it holds beyond the ledger); returns how many. */
+  catchUp(known?: (id: number) => Vector | undefined): number {
+    const size = this.committedSize();
+    const n = this.index.catchUp(0, size - 1, (id) => known?.(id) ?? this.storedVector(id));
+    this.insertsSinceSave += n;
+    const every = this.opts.saveEvery ?? 100_000;
+    if (this.opts.path && every > 0 && this.insertsSinceSave >= every) this.save();
+    return n;
+  }
+
+  /** A committed version's embedding, from the store (the authority; the index is a cache of it). */
+  storedVector(version: number | bigint): Vector | undefined {
+    const b = this.db.get(Bucket.TxEmbedding, u64be(version));
+    if (!b || b.length !== this.dimension) return undefined;
+    return new Int8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+  }
+
+  /** Top-k committed versions by dot product with the request's vector, best first (ties to the smaller version). */
+  search(req: TxSearchRequest): Hit[] {
+    checkK(req.k);
+    const range = this.versionRange(req.minHeight, req.maxHeight);
+    if (!range) return [];
+    const want = req.exclude === undefined ? req.k : req.k + 1;
+    let candidates: number[] | undefined;
+    if (req.sender !== undefined) candidates = this.filterMatches('s', req.sender, range);
+    if (req.msgType !== undefined) {
+      const byType = this.filterMatches('t', req.msgType, range);
+      candidates = candidates === undefined ? byType : intersectSorted(candidates, byType);
+    }
+    let hits: Hit[];
+    if (candidates === undefined) {
+      hits = this.index.search(req.vector, { k: Math.min(want, 1000), exact: req.exact, minId: range.min, maxId: range.max });
+    } else if (candidates.length <= EXACT_CANDIDATES) {
+      hits = exactSearchList(req.vector, this.candidateVectors(candidates), Math.min(want, 1000));
+    } else {
+      const set = new Set(candidates);
+      hits = this.index.search(req.vector, { k: Math.min(want, 1000), exact: req.exact, minId: range.min, maxId: range.max, filter: (id) => set.has(id) });
+    }
+    if (req.exclude !== undefined) hits = hits.filter((h) => h.id !== req.exclude);
+    return hits.slice(0, req.k);
+  }
+
+  /** Writes the index file (atomically); a no-op for an in-memory index. */
+  save(): void {
+    if (!this.opts.path) return;
+    this.index.save(this.opts.path);
+    this.insertsSinceSave = 0;
+  }
+
+  /** The committed versions of the height range, bounded by the committed ledger; undefined when empty. */
+  private versionRange(minHeight?: bigint, maxHeight?: bigint): { min: number; max: number } | undefined {
+    const size = this.committedSize();
+    let min = 0;
+    let max = size - 1;
+    const last = this.reader.latestHeight();
+    const first = this.reader.initialHeight();
+    if (minHeight !== undefined) {
+      if (minHeight > last) return undefined;
+      const r = this.reader.blockResults(minHeight < first ? first : minHeight);
+      if (r) min = Number(r.firstVersion);
+    }
+    if (maxHeight !== undefined) {
+      if (maxHeight < first) return undefined;
+      const r = this.reader.blockResults(maxHeight > last ? last : maxHeight);
+      if (r) max = Math.min(max, Number(r.firstVersion) + r.txCount - 1);
+    }
+    return min <= max ? { min, max } : undefined;
+  }
+
+  /** Versions in `range` whose filter key matches, ascending. */
+  private filterMatches(kind: FilterKind, value: string, range: { min: number; max: number }): number[] {
+    const head = filterKey(kind, value);
+    if (head.length + 8 > MAX_FILTER_KEY) return [];
+    const out: number[] = [];
+    for (const [key] of this.db.range(Bucket.TxVectorFilter, concatBytes(head, u64be(range.min)), concatBytes(head, u64be(range.max + 1)))) {
+      out.push(Number(readU64be(key, head.length)));
+    }
+    return out;
+  }
+
+  private *candidateVectors(ids: number[]): Iterable<{ id: number; vector: Vector }> {
+    for (const id of ids) {
+      const vector = this.index.vector(id) ?? this.storedVector(id);
+      if (vector) yield { id, vector };
+    }
+  }
+}
+
+function intersectSorted(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      out.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
