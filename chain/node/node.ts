@@ -8,6 +8,8 @@ import { makeValidator } from '../consensus/types/validator.js';
 import { ValidatorSet } from '../consensus/types/validatorSet.js';
 import { TxIndexer } from '../indexer/txIndexer.js';
 import { Mempool, type AddResult } from '../mempool/mempool.js';
+import { TxVectorIndex, VectorKeeper, vectorModule } from '../modules/vector/index.js';
+import { Bucket } from '../store/buckets.js';
 import { ChainReader } from '../store/chainReader.js';
 import { NodeDb } from '../store/nodeDb.js';
 import { parseDecCoins } from '../types/coins.js';
@@ -25,6 +27,8 @@ export class VivianNode {
   readonly mempool: Mempool;
   readonly engine: DevEngine;
   readonly validators: ValidatorSet;
+  /** the node-local ANN index over committed tx embeddings (REST vector search) */
+  readonly vectors: TxVectorIndex;
   private closed = false;
 
   private constructor(
@@ -43,6 +47,9 @@ export class VivianNode {
     const blockStore = new BlockStore();
     app.addParticipant(blockStore);
     app.addParticipant(new TxIndexer());
+    const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
+    this.vectors = TxVectorIndex.open(db, { dimension, path: join(homePaths(home).data, 'vector.index') });
+    app.addParticipant(this.vectors);
     this.mempool = new Mempool(app, { maxTxs: config.mempool_max_txs, maxBytes: config.mempool_max_bytes });
     this.engine = new DevEngine(
       { app, mempool: this.mempool, blockStore, reader: this.reader, eventBus: this.eventBus, validator: validatorKey, validators: this.validators },
@@ -57,7 +64,7 @@ export class VivianNode {
     mkdirSync(paths.data, { recursive: true });
     const db = NodeDb.open(join(paths.data, 'vivian.lmdb'), { noSync: config.no_sync });
     try {
-      const app = new VivianApp(db, { minGasPrices: parseDecCoins(config.min_gas_price) });
+      const app = new VivianApp(db, { minGasPrices: parseDecCoins(config.min_gas_price), modules: () => [vectorModule()] });
       if (app.initialized && app.chainId !== genesis.chain_id) {
         throw new Error(`the data in ${paths.data} belongs to chain ${app.chainId}, but the genesis is for ${genesis.chain_id}`);
       }
@@ -100,6 +107,7 @@ export class VivianNode {
     if (this.closed) return;
     this.closed = true;
     this.engine.stop();
+    this.vectors.save();
     await this.db.close();
   }
 }

@@ -10,6 +10,7 @@ import { bankRoutes } from './bank.js';
 import { HEIGHT_HEADER, openObject } from './common.js';
 import { tendermintRoutes } from './tendermint.js';
 import { txRoutes } from './tx.js';
+import { vectorRoutes } from './vector/index.js';
 import { vivianRoutes } from './vivian/index.js';
 
 /**
@@ -39,6 +40,7 @@ export function buildRestServer(node: VivianNode, overrides: Partial<ApiOptions>
     bankRoutes(f, node);
     txRoutes(f, node, opts.txCommitTimeoutMs);
     tendermintRoutes(f, node);
+    vectorRoutes(f, node);
     await f.register(vivianRoutes, { node });
     f.get('/openapi.json', { schema: { hide: true, response: { 200: openObject } } }, async () => app.swagger());
   });
