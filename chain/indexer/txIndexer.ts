@@ -1,24 +1,29 @@
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import type { CommitParticipant, CommittedBlock } from '../app/application.js';
-import { Bucket, u64be } from '../store/buckets.js';
-import { concatBytes } from '../store/kv.js';
+import { Bucket } from '../store/buckets.js';
 import type { WriteBatch } from '../store/nodeDb.js';
 
-const enc = new TextEncoder();
 /** LMDB keys are limited (~2 KB); longer attribute values are not indexed (they are still in the results). */
 export const MAX_INDEXED_KEY = 1024;
-const SEP = Uint8Array.of(0);
+
+/** `head` (utf8) ++ 0x00 ++ uint64be(version), built in one buffer (the indexer makes dozens per tx). */
+function indexKey(head: string, version: bigint | undefined): Uint8Array {
+  const len = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(len + (version === undefined ? 1 : 9));
+  out.write(head, 0, 'utf8');
+  out[len] = 0;
+  if (version !== undefined) out.writeBigUInt64BE(version, len + 1);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
 
 /** TxEventIndex key: utf8 "type.key=value" ++ 0x00 ++ uint64be(version). */
 export function eventIndexKey(compositeKey: string, value: string, version?: bigint): Uint8Array {
-  const head = enc.encode(`${compositeKey}=${value}`);
-  return version === undefined ? concatBytes(head, SEP) : concatBytes(head, SEP, u64be(version));
+  return indexKey(`${compositeKey}=${value}`, version);
 }
 
 /** TxEventKeyIndex key: utf8 "type.key" ++ 0x00 ++ uint64be(version). */
 export function eventKeyIndexKey(compositeKey: string, version?: bigint): Uint8Array {
-  const head = enc.encode(compositeKey);
-  return version === undefined ? concatBytes(head, SEP) : concatBytes(head, SEP, u64be(version));
+  return indexKey(compositeKey, version);
 }
 
 /** What the index holds for one tx. */
@@ -44,7 +49,7 @@ export function txIndexKeys(t: IndexedTx): Array<[typeof Bucket.TxEventIndex | t
     const pair = `${k}=${v}`;
     if (seenPairs.has(pair)) continue;
     seenPairs.add(pair);
-    const key = eventIndexKey(k, v, t.version);
+    const key = indexKey(pair, t.version);
     if (key.length <= MAX_INDEXED_KEY) out.push([Bucket.TxEventIndex, key]);
     if (!seenKeys.has(k)) {
       seenKeys.add(k);

@@ -69,7 +69,10 @@ export class NodeDb {
     this.db.transactionSync(() => {
       fill({
         put: (bucket, key, value) => {
-          this.db.put(asBuffer(bucketKey(bucket, key)), asBuffer(value));
+          const k = Buffer.allocUnsafe(key.length + 1);
+          k[0] = bucket;
+          k.set(key, 1);
+          this.db.put(k, asBuffer(value));
         },
         del: (bucket, key) => {
           this.db.remove(asBuffer(bucketKey(bucket, key)));
