@@ -5,6 +5,7 @@ import { CliError } from './io.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerClientCommands } from './commands/client.js';
+import { registerSimilarCommand } from './commands/similar.js';
 
 /** The `vivian` command. The only code that prints to the terminal or exits. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerNodeCommands(program);
   registerKeysCommands(program);
   registerClientCommands(program);
+  registerSimilarCommand(program);
   return program;
 }
 
