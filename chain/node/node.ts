@@ -4,6 +4,7 @@ import { VivianApp } from '../app/application.js';
 import type { GenesisDoc } from '../app/genesis.js';
 import { BlockStore } from '../consensus/blockStore.js';
 import { DevEngine } from '../consensus/dev/devEngine.js';
+import { BftService, usesBft } from '../consensus/engine/service.js';
 import { makeValidator } from '../consensus/types/validator.js';
 import { ValidatorSet } from '../consensus/types/validatorSet.js';
 import { TxIndexer } from '../indexer/txIndexer.js';
@@ -26,6 +27,10 @@ export class VivianNode {
   readonly reader: ChainReader;
   readonly mempool: Mempool;
   readonly engine: DevEngine;
+  /** the BFT engine with p2p, when the genesis has several validators or the config names peers */
+  readonly bft: BftService | null;
+  /** where consensus and p2p log lines go (the CLI prints them) */
+  onLog: (line: string) => void = () => {};
   readonly validators: ValidatorSet;
   /** the node-local ANN index over committed tx embeddings (REST vector search) */
   readonly vectors: TxVectorIndex;
@@ -55,6 +60,20 @@ export class VivianNode {
       { app, mempool: this.mempool, blockStore, reader: this.reader, eventBus: this.eventBus, validator: validatorKey, validators: this.validators },
       { blockTimeMs: config.block_time_ms, genesisTimeMs: Date.parse(genesis.genesis_time) },
     );
+    this.bft = usesBft(genesis, config)
+      ? new BftService({
+          app,
+          mempool: this.mempool,
+          reader: this.reader,
+          eventBus: this.eventBus,
+          genesis,
+          config,
+          dataDir: homePaths(home).data,
+          validatorKey,
+          nodeKey,
+          log: (line) => this.onLog(line),
+        })
+      : null;
   }
 
   /** Opens a node home (initialised by `vivian init` or `vivian dev`); applies genesis if the store is new. */
@@ -94,19 +113,24 @@ export class VivianNode {
     return this.app.chainId;
   }
 
-  start(): void {
+  /** Starts producing blocks: the BFT engine and p2p when configured for them, else the dev engine. */
+  async start(): Promise<void> {
+    if (this.bft) return this.bft.start();
     this.engine.start();
   }
 
   /** CheckTx into the mempool (what broadcast_tx_sync does). */
   broadcastTx(tx: Uint8Array): AddResult {
-    return this.mempool.add(tx);
+    const res = this.mempool.add(tx);
+    if (res.result.code === 0) this.bft?.gossipTx(tx);
+    return res;
   }
 
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.engine.stop();
+    await this.bft?.stop();
     this.vectors.save();
     await this.db.close();
   }

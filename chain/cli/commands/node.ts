@@ -57,7 +57,13 @@ async function startGateway(node: VivianNode): Promise<Servers> {
 /** Starts the node and its servers; stops cleanly on SIGINT/SIGTERM. */
 async function runNode(home: string, config: NodeConfig, banner: (node: VivianNode, urls: { rpcUrl: string; apiUrl: string }) => void, onExit?: () => void) {
   const node = VivianNode.open(home, config);
-  node.start();
+  node.onLog = (line) => process.stderr.write(`${line}\n`);
+  try {
+    await node.start();
+  } catch (e) {
+    await node.stop();
+    throw new CliError(`cannot start the node: ${(e as Error).message}`);
+  }
   let servers: Servers;
   try {
     servers = await startGateway(node);

@@ -1,0 +1,171 @@
+/**
+ * Blocks as the BFT engine handles them: built by the proposer (with the previous commit and pending
+ * evidence), split into parts for gossip, reassembled, and checked against the chain before the app sees
+ * them. The checks are deterministic: every correct validator reaches the same valid(v).
+ */
+import { Block } from 'cosmjs-types/tendermint/types/block';
+import { DuplicateVoteEvidence } from 'cosmjs-types/tendermint/types/evidence';
+import type { BlockID, Commit } from 'cosmjs-types/tendermint/types/types';
+import { CommitInfo, Misbehavior, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types';
+import { merkleRootOfItems } from '../../ledger/merkle.js';
+import { BLOCK_PART_SIZE, makeBlock, partSetHeader, type BlockInputs } from '../block.js';
+import { blockIdKey, bytesEqual, toHex } from '../types/blockId.js';
+import { commitHash, verifyCommit } from '../types/commit.js';
+import { verifyDuplicateVoteEvidence } from '../types/evidence.js';
+import { headerHash, txsHash } from '../types/header.js';
+import type { Ed25519Verify } from '../types/vote.js';
+import type { ValidatorSet } from '../types/validatorSet.js';
+import { EngineErrors } from './errors.js';
+
+export interface BuiltBlock {
+  readonly block: Block;
+  readonly blockId: BlockID;
+  readonly bytes: Uint8Array;
+}
+
+/** EvidenceList.Hash(): simple merkle root over each evidence's protobuf bytes. */
+export function evidenceHash(evidence: readonly DuplicateVoteEvidence[]): Uint8Array {
+  return merkleRootOfItems(evidence.map((e) => DuplicateVoteEvidence.encode(e).finish()));
+}
+
+/** makeBlock plus the evidence the proposer includes. */
+export function buildBlock(inputs: BlockInputs, evidence: readonly DuplicateVoteEvidence[]): BuiltBlock {
+  const built = makeBlock(inputs);
+  if (evidence.length === 0) return built;
+  const header = { ...built.block.header!, evidenceHash: evidenceHash(evidence) };
+  const block: Block = { ...built.block, header, evidence: { evidence: evidence.map((e) => ({ duplicateVoteEvidence: e })) } };
+  return fromBlock(block);
+}
+
+/** Bytes and id of a block as received whole. */
+export function fromBlock(block: Block): BuiltBlock {
+  const bytes = Block.encode(block).finish();
+  const hash = headerHash(block.header!);
+  if (hash === null) throw EngineErrors.invalidBlock('the header has no validators hash');
+  return { block, blockId: { hash, partSetHeader: partSetHeader(bytes) }, bytes };
+}
+
+/** Decodes block bytes and checks they are the block `blockId` names. */
+export function decodeBlockFor(bytes: Uint8Array, blockId: BlockID): BuiltBlock {
+  let block: Block;
+  try {
+    block = Block.decode(bytes);
+  } catch (e) {
+    throw EngineErrors.invalidBlock(`undecodable block: ${(e as Error).message}`);
+  }
+  if (block.header === undefined) throw EngineErrors.invalidBlock('the block has no header');
+  const built = { block, blockId: { hash: headerHash(block.header) ?? new Uint8Array(), partSetHeader: partSetHeader(bytes) }, bytes };
+  if (blockIdKey(built.blockId) !== blockIdKey(blockId)) throw EngineErrors.invalidBlock('the block bytes do not match its id');
+  return built;
+}
+
+export function splitParts(bytes: Uint8Array): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let off = 0; off < bytes.length; off += BLOCK_PART_SIZE) parts.push(bytes.subarray(off, off + BLOCK_PART_SIZE));
+  if (parts.length === 0) parts.push(new Uint8Array());
+  return parts;
+}
+
+/** What a block must agree with: the chain as this node has committed it. */
+export interface ChainContext {
+  readonly chainId: string;
+  readonly height: bigint;
+  readonly initialHeight: bigint;
+  readonly lastBlockId: BlockID | null;
+  readonly lastBlockTimeNs: bigint;
+  readonly lastCommitValidators: ValidatorSet | null;
+  readonly validators: ValidatorSet;
+  readonly nextValidators: ValidatorSet;
+  readonly appHash: Uint8Array;
+  readonly lastResultsHash: Uint8Array;
+  readonly consensusHash: Uint8Array;
+  readonly appVersion: bigint;
+  /** Validator sets by evidence height that may be judged here (this height and the last). */
+  readonly evidenceValidators: (height: bigint) => ValidatorSet | null;
+  readonly verify: Ed25519Verify;
+}
+
+/**
+ * The header checks CometBFT's validateBlock makes (state/validation.go) that do not need the app: every
+ * hash that links the block to the chain, the proposer, the last commit's signatures and the evidence.
+ */
+export function checkBlock(b: BuiltBlock, ctx: ChainContext): void {
+  const h = b.block.header!;
+  const fail = (what: string) => {
+    throw EngineErrors.invalidBlock(`block ${h.height}: ${what}`);
+  };
+  if (h.chainId !== ctx.chainId) fail(`chain id ${h.chainId}, expected ${ctx.chainId}`);
+  if (h.height !== ctx.height) fail(`height, expected ${ctx.height}`);
+  if (h.version.app !== ctx.appVersion) fail(`app version ${h.version.app}, expected ${ctx.appVersion}`);
+  if (!bytesEqual(h.validatorsHash, ctx.validators.hash())) fail('wrong validators hash');
+  if (!bytesEqual(h.nextValidatorsHash, ctx.nextValidators.hash())) fail('wrong next validators hash');
+  if (!bytesEqual(h.consensusHash, ctx.consensusHash)) fail('wrong consensus hash');
+  if (!bytesEqual(h.appHash, ctx.appHash)) fail(`app hash ${toHex(h.appHash)}, expected ${toHex(ctx.appHash)}`);
+  if (!bytesEqual(h.lastResultsHash, ctx.lastResultsHash)) fail('wrong last results hash');
+  // A valid value may be re-proposed in a later round by another proposer: the header names a validator.
+  if (ctx.validators.getByAddress(h.proposerAddress) === null) fail(`proposer ${toHex(h.proposerAddress)} is not a validator`);
+  if (!bytesEqual(h.dataHash, txsHash(b.block.data?.txs ?? []))) fail('data hash does not match the txs');
+  const timeNs = h.time.seconds * 1_000_000_000n + BigInt(h.time.nanos);
+  if (timeNs <= ctx.lastBlockTimeNs) fail('time is not after the previous block');
+
+  if (ctx.height === ctx.initialHeight) {
+    if (b.block.lastCommit !== undefined && b.block.lastCommit.signatures.length > 0) fail('the first block carries a last commit');
+  } else {
+    const lc = b.block.lastCommit;
+    if (lc === undefined || ctx.lastBlockId === null || ctx.lastCommitValidators === null) fail('no last commit');
+    if (blockIdKey(h.lastBlockId) !== blockIdKey(ctx.lastBlockId!)) fail('wrong last block id');
+    if (!bytesEqual(h.lastCommitHash, commitHash(lc!))) fail('last commit hash does not match');
+    try {
+      verifyCommit(ctx.chainId, ctx.lastCommitValidators!, ctx.lastBlockId!, ctx.height - 1n, lc!, ctx.verify);
+    } catch (e) {
+      fail(`last commit: ${(e as Error).message}`);
+    }
+  }
+
+  const evidence = blockEvidence(b.block);
+  if (!bytesEqual(h.evidenceHash, evidenceHash(evidence))) fail('evidence hash does not match');
+  for (const ev of evidence) {
+    const set = ctx.evidenceValidators(ev.voteA?.height ?? 0n);
+    if (set === null) fail(`evidence of height ${ev.voteA?.height} is too old or from the future`);
+    try {
+      verifyDuplicateVoteEvidence(ctx.chainId, ev, set!, ctx.verify);
+    } catch (e) {
+      fail(`evidence: ${(e as Error).message}`);
+    }
+  }
+}
+
+export function blockEvidence(block: Block): DuplicateVoteEvidence[] {
+  return (block.evidence?.evidence ?? []).map((e) => {
+    if (e.duplicateVoteEvidence === undefined) throw EngineErrors.invalidBlock('only duplicate-vote evidence is supported');
+    return e.duplicateVoteEvidence;
+  });
+}
+
+/** The ABCI misbehaviour the app is told about for each piece of evidence. */
+export function misbehaviorOf(evidence: readonly DuplicateVoteEvidence[]): Misbehavior[] {
+  return evidence.map((e) => ({
+    type: MisbehaviorType.DUPLICATE_VOTE,
+    validator: { address: e.voteA!.validatorAddress, power: e.validatorPower },
+    height: e.voteA!.height,
+    time: e.timestamp,
+    totalVotingPower: e.totalVotingPower,
+  }));
+}
+
+/** ABCI CommitInfo of a commit (who signed the previous block), for the app. */
+export function commitInfoOf(commit: Commit | undefined, validators: ValidatorSet | null): CommitInfo {
+  if (commit === undefined || validators === null) return { round: 0, votes: [] };
+  return {
+    round: commit.round,
+    votes: commit.signatures.map((s, i) => ({
+      validator: { address: validators.getByIndex(i)?.address ?? s.validatorAddress, power: validators.getByIndex(i)?.votingPower ?? 0n },
+      blockIdFlag: s.blockIdFlag,
+    })),
+  };
+}
+
+/** A stable id for evidence (dedupe in the pool and in blocks). */
+export function evidenceKey(e: DuplicateVoteEvidence): string {
+  return toHex(DuplicateVoteEvidence.encode({ ...e, totalVotingPower: 0n, validatorPower: 0n, timestamp: { seconds: 0n, nanos: 0 } }).finish());
+}

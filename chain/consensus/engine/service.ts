@@ -1,0 +1,107 @@
+/**
+ * The BFT side of a node: the p2p switch with its reactors, the WAL-guarded signer and the engine, built
+ * from a node's parts. The node composes it when its genesis has more than one validator or its config
+ * names peers; a lone validator without peers keeps the dev engine's on-demand blocks.
+ */
+import { join } from 'node:path';
+import type { VivianApp } from '../../app/application.js';
+import type { GenesisDoc } from '../../app/genesis.js';
+import type { Mempool } from '../../mempool/mempool.js';
+import type { NodeConfig } from '../../node/config.js';
+import type { EventBus } from '../../node/eventBus.js';
+import type { Ed25519Key } from '../../node/home.js';
+import { ConsensusReactor, MempoolReactor, channelSpecs } from '../../p2p/reactors.js';
+import { P2PSwitch } from '../../p2p/switch.js';
+import type { ChainReader } from '../../store/chainReader.js';
+import { BlockStore } from '../blockStore.js';
+import { makeValidator, type Validator } from '../types/validator.js';
+import { ConsensusWal } from '../wal/wal.js';
+import { GuardedSigner } from '../wal/signer.js';
+import { ConsensusEngine, LAN_TIMEOUTS } from './engine.js';
+import type { TimeoutParams } from '../rules/index.js';
+
+export interface BftServiceParts {
+  readonly app: VivianApp;
+  readonly mempool: Mempool;
+  readonly reader: ChainReader;
+  readonly eventBus: EventBus;
+  readonly genesis: GenesisDoc;
+  readonly config: NodeConfig;
+  readonly dataDir: string;
+  readonly validatorKey: Ed25519Key;
+  readonly nodeKey: Ed25519Key;
+  readonly log?: (line: string) => void;
+  readonly timeouts?: Partial<TimeoutParams>;
+}
+
+/** True when a node should run the BFT engine rather than the one-validator dev engine. */
+export function usesBft(genesis: GenesisDoc, config: NodeConfig): boolean {
+  return genesis.validators.length > 1 || config.persistent_peers.length > 0;
+}
+
+export function genesisValidators(genesis: GenesisDoc): Validator[] {
+  return genesis.validators.map((v) => makeValidator(new Uint8Array(Buffer.from(v.pub_key.value, 'base64')), BigInt(v.power)));
+}
+
+export class BftService {
+  readonly p2p: P2PSwitch;
+  readonly engine: ConsensusEngine;
+  private readonly wal: ConsensusWal | null;
+  private readonly mempoolReactor: MempoolReactor;
+
+  constructor(parts: BftServiceParts) {
+    const { app, config, genesis, validatorKey } = parts;
+    const validators = genesisValidators(genesis);
+    const isValidator = validators.some((v) => Buffer.from(v.address).equals(validatorKey.address));
+    this.p2p = new P2PSwitch({
+      identity: parts.nodeKey,
+      network: app.chainId,
+      listenHost: config.listen_address,
+      listenPort: config.p2p_port,
+      persistentPeers: config.persistent_peers,
+      channels: channelSpecs(Number(app.params.block.max_bytes), 1024 * 1024),
+      log: parts.log,
+    });
+    const reactor = new ConsensusReactor(this.p2p);
+    this.mempoolReactor = new MempoolReactor(this.p2p, parts.mempool);
+    // A validator keeps a WAL whatever no_sync says: that flag trades durability of state, never signing safety.
+    this.wal = isValidator ? ConsensusWal.open(join(parts.dataDir, 'cs.wal', 'wal')) : null;
+    const blockStore = new BlockStore();
+    app.addParticipant(blockStore);
+    this.engine = new ConsensusEngine(
+      {
+        app,
+        mempool: parts.mempool,
+        blockStore,
+        reader: parts.reader,
+        eventBus: parts.eventBus,
+        genesisValidators: validators,
+        signer: this.wal ? new GuardedSigner(app.chainId, validatorKey.privateKey, this.wal) : null,
+        validatorAddress: isValidator ? validatorKey.address : null,
+        network: reactor,
+        log: parts.log,
+      },
+      {
+        timeouts: { ...LAN_TIMEOUTS, ...(config.block_time_ms > 0 ? { commitMs: config.block_time_ms } : {}), ...parts.timeouts },
+        genesisTimeMs: Date.parse(genesis.genesis_time),
+      },
+    );
+    reactor.attach(this.engine);
+  }
+
+  async start(): Promise<void> {
+    await this.p2p.start();
+    this.engine.start();
+  }
+
+  /** A tx this node accepted from a client goes to its peers. */
+  gossipTx(tx: Uint8Array): void {
+    this.mempoolReactor.gossip(tx);
+  }
+
+  async stop(): Promise<void> {
+    this.engine.stop();
+    await this.p2p.stop();
+    this.wal?.close();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The consensus write-ahead log: every proposal and vote this validator signs is appended here and
+ * fsynced before the signature leaves the process. After a crash the log says exactly what was signed,
+ * so a restarted validator re-sends the same messages instead of signing different ones.
+ *
+ * File format, one record after another:
+ *   u32be length | 4-byte check (first 4 bytes of SHA-256 of the payload) | payload
+ *   payload = kind (1 vote, 2 proposal) | protobuf Vote / Proposal
+ * A torn tail (a record cut short by a crash, or whose check fails) is cut off when the log is opened:
+ * it was never fsynced, so its message was never sent.
+ */
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
+import { sha256 } from '../../crypto/hash.js';
+import { WalErrors } from './errors.js';
+
+export type WalRecord = { readonly kind: 'vote'; readonly vote: Vote } | { readonly kind: 'proposal'; readonly proposal: Proposal };
+
+const KIND_VOTE = 1;
+const KIND_PROPOSAL = 2;
+const HEADER_BYTES = 8;
+/** A signed vote or proposal is a few hundred bytes; anything larger is corruption. */
+const MAX_RECORD_BYTES = 64 * 1024;
+/** Rewrite the file without old heights once it grows past this. */
+const COMPACT_BYTES = 4 * 1024 * 1024;
+
+export interface WalOptions {
+  /** Skip fsync (tests of throwaway chains only: a crash may then lose what was sent). */
+  readonly noSync?: boolean;
+}
+
+export class ConsensusWal {
+  private fd: number;
+  private size: number;
+  private readonly records: WalRecord[];
+
+  private constructor(
+    readonly path: string,
+    private readonly opts: WalOptions,
+    records: WalRecord[],
+    fd: number,
+    size: number,
+  ) {
+    this.records = records;
+    this.fd = fd;
+    this.size = size;
+  }
+
+  /** Opens (or creates) the log, dropping a torn tail. */
+  static open(path: string, opts: WalOptions = {}): ConsensusWal {
+    mkdirSync(dirname(path), { recursive: true });
+    const records: WalRecord[] = [];
+    let good = 0;
+    if (existsSync(path)) {
+      const buf = readFileSync(path);
+      let off = 0;
+      while (off + HEADER_BYTES <= buf.length) {
+        const len = buf.readUInt32BE(off);
+        if (len === 0 || len > MAX_RECORD_BYTES || off + HEADER_BYTES + len > buf.length) break;
+        const payload = buf.subarray(off + HEADER_BYTES, off + HEADER_BYTES + len);
+        if (!Buffer.from(sha256(payload).subarray(0, 4)).equals(buf.subarray(off + 4, off + 8))) break;
+        records.push(decodeRecord(payload));
+        off += HEADER_BYTES + len;
+        good = off;
+      }
+    }
+    const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+    ftruncateSync(fd, good);
+    if (!opts.noSync) fsyncSync(fd);
+    return new ConsensusWal(path, opts, records, fd, good);
+  }
+
+  /** What was signed and logged, oldest first. */
+  get entries(): readonly WalRecord[] {
+    return this.records;
+  }
+
+  /** Appends a record and makes it durable before returning. */
+  append(record: WalRecord): void {
+    const frame = encodeFrame(record);
+    writeAll(this.fd, frame, this.size);
+    if (!this.opts.noSync) fsyncSync(this.fd);
+    this.size += frame.length;
+    this.records.push(record);
+  }
+
+  /**
+   * Forgets records below `height` once the file is large: they can no longer be re-signed because the
+   * signer refuses anything below its last signed height/round/step, which the kept tail still holds.
+   */
+  compact(height: bigint): void {
+    if (this.size < COMPACT_BYTES) return;
+    const keep = this.records.filter((r) => recordHeight(r) >= height);
+    if (keep.length === 0 && this.records.length > 0) keep.push(this.records[this.records.length - 1]!);
+    const tmp = `${this.path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    let off = 0;
+    for (const r of keep) {
+      const frame = encodeFrame(r);
+      writeAll(fd, frame, off);
+      off += frame.length;
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.path);
+    const dirFd = openSync(dirname(this.path), 'r');
+    fsyncSync(dirFd);
+    closeSync(dirFd);
+    closeSync(this.fd);
+    this.fd = openSync(this.path, 'r+');
+    this.size = off;
+    this.records.splice(0, this.records.length, ...keep);
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+export function recordHeight(r: WalRecord): bigint {
+  return r.kind === 'vote' ? r.vote.height : r.proposal.height;
+}
+
+function encodeFrame(record: WalRecord): Buffer {
+  const body = record.kind === 'vote' ? Vote.encode(record.vote).finish() : Proposal.encode(record.proposal).finish();
+  const payload = Buffer.alloc(1 + body.length);
+  payload[0] = record.kind === 'vote' ? KIND_VOTE : KIND_PROPOSAL;
+  payload.set(body, 1);
+  const frame = Buffer.alloc(HEADER_BYTES + payload.length);
+  frame.writeUInt32BE(payload.length, 0);
+  frame.set(sha256(payload).subarray(0, 4), 4);
+  frame.set(payload, HEADER_BYTES);
+  return frame;
+}
+
+function decodeRecord(payload: Buffer): WalRecord {
+  const body = payload.subarray(1);
+  switch (payload[0]) {
+    case KIND_VOTE:
+      return { kind: 'vote', vote: Vote.decode(body) };
+    case KIND_PROPOSAL:
+      return { kind: 'proposal', proposal: Proposal.decode(body) };
+    default:
+      throw WalErrors.corrupt(`unknown record kind ${payload[0]}`);
+  }
+}
+
+function writeAll(fd: number, buf: Buffer, position: number): void {
+  let done = 0;
+  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done);
+}

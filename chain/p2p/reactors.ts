@@ -1,0 +1,121 @@
+/**
+ * What runs over the switch: consensus gossip (proposals, block parts, votes, evidence, status), block
+ * sync (requests and committed blocks) and mempool gossip (txs). Each message is handled once: a seen
+ * set (by hash) stops echoes, and only what the engine or mempool accepted as new is relayed, so a
+ * message reaches every node of a connected network even when not every pair is connected.
+ */
+import { sha256 } from '../crypto/hash.js';
+import type { ConsensusEngine, EngineNetwork } from '../consensus/engine/engine.js';
+import { decodeMessage, encodeMessage, type ConsensusMessage } from '../consensus/engine/messages.js';
+import type { Mempool } from '../mempool/mempool.js';
+import type { ChannelSpec, P2PSwitch } from './switch.js';
+
+export const Channel = {
+  consensus: 0x20,
+  blockParts: 0x21,
+  mempool: 0x30,
+  blockSync: 0x40,
+} as const;
+
+/** Channel limits: a vote or proposal is < 1 KiB; parts are 64 KiB; a synced block is up to the block size limit. */
+export function channelSpecs(maxBlockBytes: number, maxTxBytes: number): ChannelSpec[] {
+  return [
+    { id: Channel.consensus, maxMessageBytes: 64 * 1024 },
+    { id: Channel.blockParts, maxMessageBytes: 64 * 1024 + 128 },
+    { id: Channel.mempool, maxMessageBytes: maxTxBytes, lowPriority: true },
+    { id: Channel.blockSync, maxMessageBytes: maxBlockBytes + 1024 * 1024 },
+  ];
+}
+
+function channelOf(m: ConsensusMessage): number {
+  switch (m.kind) {
+    case 'blockPart':
+      return Channel.blockParts;
+    case 'blockRequest':
+    case 'blockResponse':
+      return Channel.blockSync;
+    default:
+      return Channel.consensus;
+  }
+}
+
+/** A bounded set of recently seen message hashes (oldest forgotten first). */
+class SeenSet {
+  private readonly seen = new Set<string>();
+  constructor(private readonly capacity: number) {}
+
+  /** True when the key was not seen before (and remembers it). */
+  add(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    if (this.seen.size > this.capacity) this.seen.delete(this.seen.values().next().value!);
+    return true;
+  }
+}
+
+const hashKey = (channel: number, payload: Uint8Array) => channel + Buffer.from(sha256(payload)).toString('base64');
+
+/** The engine's network, over the switch. */
+export class ConsensusReactor implements EngineNetwork {
+  private readonly seen = new SeenSet(100_000);
+  private engine: ConsensusEngine | null = null;
+
+  constructor(private readonly sw: P2PSwitch) {
+    for (const ch of [Channel.consensus, Channel.blockParts, Channel.blockSync]) {
+      sw.onMessage(ch, (peer, payload) => this.onMessage(peer, ch, payload));
+    }
+    sw.onPeer((peer, up) => {
+      if (!up) this.engine?.peerGone(peer);
+      else if (this.engine !== null) this.sw.send(peer, Channel.consensus, encodeMessage({ kind: 'status', height: this.engine.height - 1n }));
+    });
+  }
+
+  attach(engine: ConsensusEngine): void {
+    this.engine = engine;
+  }
+
+  broadcast(message: ConsensusMessage): void {
+    const channel = channelOf(message);
+    const payload = encodeMessage(message);
+    if (message.kind !== 'status') this.seen.add(hashKey(channel, payload));
+    this.sw.broadcast(channel, payload);
+  }
+
+  send(peer: string, message: ConsensusMessage): void {
+    this.sw.send(peer, channelOf(message), encodeMessage(message));
+  }
+
+  private onMessage(peer: string, channel: number, payload: Uint8Array): void {
+    if (this.engine === null) return;
+    const gossip = channel !== Channel.blockSync;
+    const key = hashKey(channel, payload);
+    const message = decodeMessage(payload);
+    if (message.kind === 'status' || !gossip) {
+      this.engine.receive(peer, message);
+      return;
+    }
+    if (!this.seen.add(key)) return;
+    if (this.engine.receive(peer, message)) this.sw.broadcast(channel, payload, peer);
+  }
+}
+
+/** Tx gossip: txs accepted by this node's mempool are passed on; a tx CheckTx refuses is not (and costs the peer nothing: it may be a race). */
+export class MempoolReactor {
+  private readonly seen = new SeenSet(200_000);
+
+  constructor(
+    private readonly sw: P2PSwitch,
+    private readonly mempool: Mempool,
+  ) {
+    sw.onMessage(Channel.mempool, (peer, tx) => {
+      if (!this.seen.add(hashKey(Channel.mempool, tx))) return;
+      const res = this.mempool.add(tx);
+      if (res.result.code === 0) this.sw.broadcast(Channel.mempool, tx, peer);
+    });
+  }
+
+  /** A tx this node accepted from a client: send it to the peers. */
+  gossip(tx: Uint8Array): void {
+    if (this.seen.add(hashKey(Channel.mempool, tx))) this.sw.broadcast(Channel.mempool, tx);
+  }
+}
