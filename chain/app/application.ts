@@ -77,6 +77,8 @@ export interface CommittedBlock {
   appHash: Uint8Array;
   roots: Roots;
   events: Event[];
+  /** the state keys this block changed (in key order) */
+  changedKeys: Uint8Array[];
 }
 
 /** Something that writes in the block's LMDB transaction and/or reacts once it is durable. */
@@ -370,7 +372,7 @@ export class VivianApp {
         appHash: roots.appHash,
       });
       this.pending = {
-        block: { height: req.height, timeNs: block.timeNs, txs, appHash: roots.appHash, roots, events: [] },
+        block: { height: req.height, timeNs: block.timeNs, txs, appHash: roots.appHash, roots, events: [], changedKeys: stateChanges.map(([k]) => k) },
         stateChanges,
         tree,
         firstVersion,
@@ -428,6 +430,11 @@ export class VivianApp {
 
   // ---------------------------------------------------------------- ABCI: queries
 
+  /** The oldest height whose state can still be read: genesis, or the pruning boundary (chain/store/pruning.ts). */
+  earliestStateHeight(): bigint {
+    return this.metaU64('earliest_state_height') ?? (this.metaU64('initial_height') ?? 1n) - 1n;
+  }
+
   query(req: RequestQuery): ResponseQuery {
     const base = { index: 0n, key: new Uint8Array(), value: new Uint8Array(), info: '', log: '', code: 0, codespace: '' };
     try {
@@ -436,8 +443,8 @@ export class VivianApp {
         throw SdkErrors.InvalidHeight(`cannot query with height in the future (${height}); the latest height is ${this.lastHeight}`);
       }
       if (height < 0n) throw SdkErrors.InvalidHeight(`height ${height} must be non-negative`);
-      const earliest = this.metaU64('initial_height') ?? 1n;
-      if (height < earliest - 1n) throw SdkErrors.InvalidHeight(`height ${height} is before the chain's initial height ${earliest}`);
+      const earliest = this.earliestStateHeight();
+      if (height < earliest) throw SdkErrors.InvalidHeight(`height ${height} is pruned or before genesis; the earliest queryable height is ${earliest}`);
       const handler = this.queries.get(req.path);
       if (!handler) throw SdkErrors.UnknownRequest(`unknown query path ${req.path}`);
       const store = height === this.lastHeight ? this.committedState : new HistoricalState(this.db, height);
@@ -454,7 +461,7 @@ export class VivianApp {
    * against that height's state root, and the roots its app hash commits to (app hash of header height + 1).
    */
   stateProof(key: Uint8Array, height: bigint = this.lastHeight): { height: bigint; value: Uint8Array | undefined; proof: StateProof; roots: Roots } {
-    const earliest = (this.metaU64('initial_height') ?? 1n) - 1n;
+    const earliest = this.earliestStateHeight();
     if (height > this.lastHeight || height < earliest) {
       throw SdkErrors.InvalidHeight(`no state at height ${height}: committed heights are ${earliest}..${this.lastHeight}`);
     }

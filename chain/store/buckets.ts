@@ -12,6 +12,8 @@ export const Bucket = {
   StateTreeNode: 0x12,
   /** uint64be(height) ++ node key -> empty: tree nodes made stale at height, for pruning. */
   StateTreeStale: 0x13,
+  /** uint64be(height) ++ state key -> empty: keys changed at height (written only when pruning is on). */
+  StateChangedAt: 0x14,
 
   // ---- the ledger: the vector of transactions ----
   /** uint8 level ++ uint64be(index) -> 32-byte frozen node hash of the RFC 9162 accumulator. */
