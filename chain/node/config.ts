@@ -26,6 +26,8 @@ export interface NodeConfig {
   mempool_max_bytes: number;
   /** skip fsync on commit (throwaway chains, benchmarks) */
   no_sync: boolean;
+  /** heights of state kept readable for queries and proofs; 0 = keep every height (the ledger is never pruned) */
+  pruning_keep_recent: number;
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -45,6 +47,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool_max_txs: 50_000,
   mempool_max_bytes: 256 * 1024 * 1024,
   no_sync: false,
+  pruning_keep_recent: 100_000,
 };
 
 export const homePaths = (home: string) => ({
@@ -85,7 +88,7 @@ export function validateConfig(c: NodeConfig): void {
   port('p2p_port');
   if (!Number.isInteger(c.block_time_ms) || c.block_time_ms < 0) throw new Error(`config block_time_ms must be a non-negative integer, got ${c.block_time_ms}`);
   parseDecCoins(c.min_gas_price);
-  for (const k of ['rate_limit_per_minute', 'max_body_bytes', 'max_ws_connections', 'max_subscriptions_per_client', 'mempool_max_txs', 'mempool_max_bytes'] as const) {
+  for (const k of ['pruning_keep_recent', 'rate_limit_per_minute', 'max_body_bytes', 'max_ws_connections', 'max_subscriptions_per_client', 'mempool_max_txs', 'mempool_max_bytes'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 0) throw new Error(`config ${k} must be a non-negative integer, got ${JSON.stringify(c[k])}`);
   }
 }
