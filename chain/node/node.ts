@@ -10,6 +10,7 @@ import { ValidatorSet } from '../consensus/types/validatorSet.js';
 import { TxIndexer } from '../indexer/txIndexer.js';
 import { Mempool, type AddResult } from '../mempool/mempool.js';
 import { TxVectorIndex, VectorKeeper, vectorModule } from '../modules/vector/index.js';
+import { WasmKeeper, wasmModule } from '../modules/wasm/index.js';
 import { Bucket } from '../store/buckets.js';
 import { ChainReader } from '../store/chainReader.js';
 import { NodeDb } from '../store/nodeDb.js';
@@ -83,7 +84,7 @@ export class VivianNode {
     mkdirSync(paths.data, { recursive: true });
     const db = NodeDb.open(join(paths.data, 'vivian.lmdb'), { noSync: config.no_sync });
     try {
-      const app = new VivianApp(db, { minGasPrices: parseDecCoins(config.min_gas_price), modules: () => [vectorModule()] });
+      const app = new VivianApp(db, { minGasPrices: parseDecCoins(config.min_gas_price), modules: (auth, bank) => [vectorModule(), wasmModule(new WasmKeeper(auth, bank))] });
       if (app.initialized && app.chainId !== genesis.chain_id) {
         throw new Error(`the data in ${paths.data} belongs to chain ${app.chainId}, but the genesis is for ${genesis.chain_id}`);
       }
