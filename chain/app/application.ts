@@ -45,7 +45,9 @@ import { DEFAULT_CONSENSUS_PARAMS, type ConsensusParamsJson } from './genesis.js
 import type { AppModule } from './module.js';
 import { MsgRouter, QueryRouter } from './router.js';
 import { errorResult, runTx, type TxOutcome } from './txRunner.js';
-import { encodeRoots, type Roots } from './roots.js';
+import { appHash, encodeRoots, eventsHash, type Roots } from './roots.js';
+
+export { appHash, eventsHash };
 import { ChainReader } from '../store/chainReader.js';
 import { SigCache } from './sigCache.js';
 import { embeddingHash } from '../vectorIndex/embedding.js';
@@ -549,20 +551,11 @@ export class VivianApp {
 
 // ---------------------------------------------------------------- helpers
 
-export function appHash(stateRoot: Uint8Array, ledgerRoot: Uint8Array, ledgerSize: bigint): Uint8Array {
-  return sha256(stateRoot, ledgerRoot, u64be(ledgerSize));
-}
-
 function toTreeChanges(changes: Array<[Uint8Array, Uint8Array | null]>) {
   return changes.map(([k, v]) => ({ keyHash: sha256(k), valueHash: v === null ? null : sha256(v) }));
 }
 
 /** The TxInfo events_hash: SHA-256 of ExecTxResult{events} bytes (empty when there are no events). */
-export function eventsHash(events: Event[]): Uint8Array {
-  if (events.length === 0) return new Uint8Array();
-  return sha256(ExecTxResult.encode(ExecTxResult.fromPartial({ events })).finish());
-}
-
 function putMeta(batch: WriteBatch, name: string, value: Uint8Array): void {
   batch.put(Bucket.Meta, enc.encode(name), value);
 }

@@ -1,3 +1,5 @@
+import { ExecTxResult, type Event } from 'cosmjs-types/tendermint/abci/types';
+import { sha256 } from '../crypto/hash.js';
 import { readU64be, u64be } from '../store/buckets.js';
 
 /** What the app hash of a height commits to; stored per height so any answer can be proven later. */
@@ -25,4 +27,15 @@ export function decodeRoots(b: Uint8Array): Roots {
     stateRoot: b.slice(40, 72),
     appHash: b.slice(72, 104),
   };
+}
+
+/** app_hash = SHA-256(state_root ‖ ledger_root ‖ uint64be(ledger_size)): what each header commits to. */
+export function appHash(stateRoot: Uint8Array, ledgerRoot: Uint8Array, ledgerSize: bigint): Uint8Array {
+  return sha256(stateRoot, ledgerRoot, u64be(ledgerSize));
+}
+
+/** A tx's events as committed in its TxInfo leaf: SHA-256 of their protobuf encoding (empty when none). */
+export function eventsHash(events: Event[]): Uint8Array {
+  if (events.length === 0) return new Uint8Array();
+  return sha256(ExecTxResult.encode(ExecTxResult.fromPartial({ events })).finish());
 }

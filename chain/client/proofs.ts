@@ -2,7 +2,7 @@
  * Checks a node's ledger and state answers against roots, and roots against an app hash (pure; every
  * failure throws a LightErrors.* naming the field that disagreed).
  */
-import { appHash, eventsHash } from '../app/application.js';
+import { appHash, eventsHash } from '../app/roots.js';
 import { sha256 } from '../crypto/hash.js';
 import { bytesEqual, decodeTxInfo, leafHash, verifyConsistency, verifyInclusion, type TxInfo } from '../ledger/index.js';
 import { LightErrors } from './errors.js';
