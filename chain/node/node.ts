@@ -8,6 +8,7 @@ import { BftService, usesBft } from '../consensus/engine/service.js';
 import { makeValidator } from '../consensus/types/validator.js';
 import { ValidatorSet } from '../consensus/types/validatorSet.js';
 import { TxIndexer } from '../indexer/txIndexer.js';
+import { StatePruner } from '../store/pruning.js';
 import { Mempool, type AddResult } from '../mempool/mempool.js';
 import { TxVectorIndex, VectorKeeper, vectorModule } from '../modules/vector/index.js';
 import { WasmKeeper, wasmModule } from '../modules/wasm/index.js';
@@ -53,6 +54,7 @@ export class VivianNode {
     const blockStore = new BlockStore();
     app.addParticipant(blockStore);
     app.addParticipant(new TxIndexer());
+    if (config.pruning_keep_recent > 0) app.addParticipant(new StatePruner(db, this.reader, BigInt(config.pruning_keep_recent)));
     const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
     this.vectors = TxVectorIndex.open(db, { dimension, path: join(homePaths(home).data, 'vector.index') });
     app.addParticipant(this.vectors);
