@@ -23,6 +23,9 @@ function parseK(v: string): number {
 
 /** `vivian query similar --text "…" | --version V [--k N]`: committed txs most similar to a text or a tx. */
 export function registerSimilarCommand(program: Command): void {
+  // `--version` here names a ledger version; without positional options the program's own --version
+  // (print the software version) would take it wherever it appears
+  program.enablePositionalOptions();
   const query = program.commands.find((c) => c.name() === 'query') ?? program.command('query').alias('q').description('query a node');
   query
     .command('similar')
