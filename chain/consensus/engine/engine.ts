@@ -128,6 +128,7 @@ export class ConsensusEngine {
   private syncRequest: { peer: string; height: bigint; at: number } | null = null;
   private readonly waiters: Array<{ height: bigint; resolve: () => void }> = [];
   private replayPending = true;
+  private heightAtLastTick = -1n;
   /** The heights' outcomes, for status and tests. */
   lastDecision: { height: bigint; round: number } | null = null;
 
@@ -314,7 +315,22 @@ export class ConsensusEngine {
   private tickStatus(): void {
     if (!this.running) return;
     this.deps.network.broadcast({ kind: 'status', height: this.deps.app.height });
+    // A height that outlasts a tick may be waiting on messages a peer missed (it was down, or not yet
+    // connected when they went out): send again what this height has seen. Receivers drop duplicates.
+    if (this.cs.height === this.heightAtLastTick && this.cs.step !== 'commit') this.regossip();
+    this.heightAtLastTick = this.cs.height;
     this.maybeSync();
+  }
+
+  private regossip(): void {
+    for (const [round, rs] of this.cs.rounds) {
+      if (round < this.cs.round - 1) continue;
+      if (rs.proposal !== null) {
+        this.deps.network.broadcast({ kind: 'proposal', proposal: rs.proposal });
+        this.sendParts(rs.proposal);
+      }
+      for (const vote of [...rs.prevotes.votes, ...rs.precommits.votes]) if (vote !== undefined) this.deps.network.broadcast({ kind: 'vote', vote });
+    }
   }
 
   private maybeSync(): void {
