@@ -14,7 +14,7 @@ import { vectorBytes, type Vector } from '../../../../chain/vectorIndex/vector.j
 // so the index sees more vectors than a test could commit through the chain; large enough (> 20,000) that
 // unfiltered searches walk the HNSW graph.
 const DIM = 32;
-const N = 24_000;
+const N = 20_600;
 const PER_BLOCK = 100;
 const SENDERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'];
 const TYPES = ['/cosmos.bank.v1beta1.MsgSend', '/cosmwasm.wasm.v1.MsgExecuteContract', '/vivian.data.v1.MsgList'];
