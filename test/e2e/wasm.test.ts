@@ -76,6 +76,32 @@ t.test('contract and code records', async (t) => {
   t.match(new TextDecoder().decode(raw!), /"symbol":"VIV"/);
 });
 
+t.test('REST gateway: contract, smart, raw, codes', async (t) => {
+  const get = async (path: string) => {
+    const r = await fetch(servers.apiUrl + path);
+    return { status: r.status, body: (await r.json()) as Record<string, any> };
+  };
+  const b64 = (s: string) => encodeURIComponent(Buffer.from(s).toString('base64'));
+  const info = await get(`/cosmwasm/wasm/v1/contract/${token}`);
+  t.equal(info.body.contract_info.code_id, String(codeId));
+  t.equal(info.body.contract_info.creator, alice);
+  const smart = await get(`/cosmwasm/wasm/v1/contract/${token}/smart/${b64(JSON.stringify({ balance: { address: bob } }))}`);
+  t.same(smart.body, { data: { balance: '2500' } });
+  const raw = await get(`/cosmwasm/wasm/v1/contract/${token}/raw/${b64('token_info')}`);
+  t.match(Buffer.from(raw.body.data, 'base64').toString(), /"name":"Vivian Token"/);
+  const codes = await get('/cosmwasm/wasm/v1/code');
+  t.ok(codes.body.code_infos.some((c: { code_id: string }) => c.code_id === String(codeId)));
+  const code = await get(`/cosmwasm/wasm/v1/code/${codeId}`);
+  t.equal(Buffer.from(code.body.data, 'base64').length, wasm.length);
+  t.same((await get(`/cosmwasm/wasm/v1/code/${codeId}/contracts`)).body.contracts, [token]);
+  const missing = await get('/cosmwasm/wasm/v1/code/999');
+  t.equal(missing.status, 404);
+  t.match(missing.body.message, /no code with id 999/);
+  const badQuery = await get(`/cosmwasm/wasm/v1/contract/${token}/smart/${b64('{"nope":{}}')}`);
+  t.ok(badQuery.status >= 400);
+  t.match(badQuery.body.message, /unknown variant `nope`/);
+});
+
 t.test('instantiate2 gives the address wasmd derives', async (t) => {
   const salt = new TextEncoder().encode('salt-1');
   const checksum = new Uint8Array(await crypto.subtle.digest('SHA-256', wasm));
