@@ -12,6 +12,7 @@ import { tendermintRoutes } from './tendermint.js';
 import { txRoutes } from './tx.js';
 import { vectorRoutes } from './vector/index.js';
 import { vivianRoutes } from './vivian/index.js';
+import { wasmRoutes } from './wasm/index.js';
 
 /**
  * The Cosmos REST gateway: the paths wallets call, answering JSON as the SDK's gRPC gateway does; errors as
@@ -41,6 +42,7 @@ export function buildRestServer(node: VivianNode, overrides: Partial<ApiOptions>
     txRoutes(f, node, opts.txCommitTimeoutMs);
     tendermintRoutes(f, node);
     vectorRoutes(f, node);
+    wasmRoutes(f, node);
     await f.register(vivianRoutes, { node });
     f.get('/openapi.json', { schema: { hide: true, response: { 200: openObject } } }, async () => app.swagger());
   });
