@@ -79,6 +79,8 @@ export class P2PSwitch {
   private readonly maxFrame: number;
   /** Test hook: peers whose traffic is dropped both ways (a network partition). */
   private blocked = new Set<string>();
+  /** Every socket, handshaking or established, so stop() can end them all. */
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly o: SwitchOptions) {
     this.nodeId = nodeIdOf(o.identity.publicKey);
@@ -126,6 +128,7 @@ export class P2PSwitch {
     if (this.dialTimer) clearInterval(this.dialTimer);
     for (const p of this.peers.values()) p.conn.close();
     this.peers.clear();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -186,6 +189,7 @@ export class P2PSwitch {
   private dial(addr: PeerAddress): void {
     this.dialing.add(addr.id);
     const socket = connect({ host: addr.host, port: addr.port });
+    this.track(socket);
     socket.setNoDelay(true);
     const failed = () => {
       this.dialing.delete(addr.id);
@@ -219,12 +223,18 @@ export class P2PSwitch {
       socket.destroy();
       return;
     }
+    this.track(socket);
     socket.setNoDelay(true);
     socket.on('error', () => {});
     handshake(socket, false, this.handshakeOptions()).then(
       (conn) => this.addPeer(conn),
       (e) => this.log(`inbound handshake failed: ${(e as Error).message}`),
     );
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
   }
 
   private handshakeOptions() {
