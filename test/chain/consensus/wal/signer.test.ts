@@ -2,7 +2,7 @@ import t from 'tap';
 import { appendFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignedMsgType, type Vote } from 'cosmjs-types/tendermint/types/types';
+import { SignedMsgType, type BlockID, type Vote } from 'cosmjs-types/tendermint/types/types';
 import { ed25519PublicKey, verifyEd25519 } from '../../../../chain/crypto/ed25519.js';
 import { voteSignBytes } from '../../../../chain/consensus/types/canonical.js';
 import { nilBlockId } from '../../../../chain/consensus/types/blockId.js';
@@ -16,7 +16,7 @@ const pub = ed25519PublicKey(key);
 const blockA = { hash: new Uint8Array(32).fill(1), partSetHeader: { total: 1, hash: new Uint8Array(32).fill(2) } };
 const blockB = { hash: new Uint8Array(32).fill(3), partSetHeader: { total: 1, hash: new Uint8Array(32).fill(4) } };
 const signer = { validatorAddress: new Uint8Array(20).fill(9), validatorIndex: 0, timestamp: { seconds: 100n, nanos: 0 } };
-const vote = (type: SignedMsgType.SIGNED_MSG_TYPE_PREVOTE | SignedMsgType.SIGNED_MSG_TYPE_PRECOMMIT, height: bigint, round: number, blockId = blockA): Vote =>
+const vote = (type: SignedMsgType.SIGNED_MSG_TYPE_PREVOTE | SignedMsgType.SIGNED_MSG_TYPE_PRECOMMIT, height: bigint, round: number, blockId: BlockID = blockA): Vote =>
   makeVote({ type, height, round, blockId }, signer);
 const PREVOTE = SignedMsgType.SIGNED_MSG_TYPE_PREVOTE;
 const PRECOMMIT = SignedMsgType.SIGNED_MSG_TYPE_PRECOMMIT;
