@@ -134,7 +134,7 @@ export class VivianNode {
     this.closed = true;
     this.engine.stop();
     await this.bft?.stop();
-    this.vectors.save();
+    this.vectors.close();
     await this.db.close();
   }
 }

@@ -12,6 +12,8 @@ const SEP = Uint8Array.of(0);
 const MAX_FILTER_KEY = 1024;
 /** Filter matches up to this many are scored one by one; more go through the index with a filter. */
 const EXACT_CANDIDATES = 50_000;
+/** versions inserted per event-loop turn by the background drain */
+const DRAIN_SLICE = 256;
 
 export type FilterKind = 's' | 't';
 
@@ -63,6 +65,10 @@ export interface OpenReport {
  */
 export class TxVectorIndex implements CommitParticipant {
   private insertsSinceSave = 0;
+  /** committed embeddings not yet in the graph, by version */
+  private readonly fresh = new Map<number, Vector>();
+  private draining = false;
+  private closed = false;
   private readonly reader: ChainReader;
 
   private constructor(
@@ -119,16 +125,35 @@ export class TxVectorIndex implements CommitParticipant {
     }
   }
 
+  /**
+   * Queues the block's embeddings; they are inserted into the graph in the background, a slice per event-loop
+   * turn, so HNSW inserts stay off the commit path. Until a version is in the graph, searches scan it exactly
+   * (see `search`), so answers never miss a committed tx.
+   */
   afterCommit(block: CommittedBlock): void {
-    const fresh = new Map<number, Vector>();
-    for (const t of block.txs) if (t.embedding) fresh.set(Number(t.version), t.embedding);
-    this.catchUp((id) => fresh.get(id));
+    for (const t of block.txs) if (t.embedding) this.fresh.set(Number(t.version), t.embedding);
+    this.scheduleDrain();
   }
 
-  /** Inserts every committed version the index lacks (drops any it holds beyond the ledger); returns how many. */
-  catchUp(known?: (id: number) => Vector | undefined): number {
+  private scheduleDrain(): void {
+    if (this.draining || this.closed) return;
+    this.draining = true;
+    setImmediate(() => {
+      this.draining = false;
+      if (this.closed) return;
+      const size = this.committedSize();
+      const last = Math.min(size - 1, this.index.lastId + DRAIN_SLICE);
+      this.catchUp((id) => this.fresh.get(id), last);
+      if (this.index.lastId < size - 1) this.scheduleDrain();
+    });
+  }
+
+  /** Inserts every committed version the index lacks up to `upTo` (drops any beyond the ledger); returns how many. */
+  catchUp(known?: (id: number) => Vector | undefined, upTo?: number): number {
     const size = this.committedSize();
-    const n = this.index.catchUp(0, size - 1, (id) => known?.(id) ?? this.storedVector(id));
+    const last = upTo === undefined ? size - 1 : Math.min(upTo, size - 1);
+    const n = this.index.catchUp(0, last, (id) => known?.(id) ?? this.storedVector(id));
+    for (const id of this.fresh.keys()) if (id <= this.index.lastId) this.fresh.delete(id);
     this.insertsSinceSave += n;
     const every = this.opts.saveEvery ?? 100_000;
     if (this.opts.path && every > 0 && this.insertsSinceSave >= every) this.save();
@@ -163,13 +188,39 @@ export class TxVectorIndex implements CommitParticipant {
       const set = new Set(candidates);
       hits = this.index.search(req.vector, { k: Math.min(want, 1000), exact: req.exact, minId: range.min, maxId: range.max, filter: (id) => set.has(id) });
     }
+    if (candidates === undefined || candidates.length > EXACT_CANDIDATES) hits = this.withUnindexedTail(req.vector, hits, range, want, candidates);
     if (req.exclude !== undefined) hits = hits.filter((h) => h.id !== req.exclude);
     return hits.slice(0, req.k);
   }
 
-  /** Writes the index file (atomically); a no-op for an in-memory index. */
+  /** Merges an exact scan of committed versions the graph does not hold yet (queued inserts) into `hits`. */
+  private withUnindexedTail(query: Vector, hits: Hit[], range: { min: number; max: number }, want: number, candidates?: number[]): Hit[] {
+    const from = Math.max(this.index.lastId + 1, range.min);
+    const to = Math.min(range.max, this.committedSize() - 1);
+    if (from > to) return hits;
+    const allowed = candidates ? new Set(candidates) : undefined;
+    const self = this;
+    function* tail() {
+      for (let id = from; id <= to; id++) {
+        if (allowed && !allowed.has(id)) continue;
+        const vector = self.fresh.get(id) ?? self.storedVector(id);
+        if (vector) yield { id, vector };
+      }
+    }
+    const extra = exactSearchList(query, tail(), Math.min(want, 1000));
+    return [...hits, ...extra].sort((a, b) => (b.score !== a.score ? b.score - a.score : a.id - b.id)).slice(0, want);
+  }
+
+  /** Saves what is queued and stops the background inserts (before the store closes). */
+  close(): void {
+    this.save();
+    this.closed = true;
+  }
+
+  /** Writes the index file (atomically) after inserting everything queued; a no-op for an in-memory index. */
   save(): void {
     if (!this.opts.path) return;
+    this.catchUp((id) => this.fresh.get(id));
     this.index.save(this.opts.path);
     this.insertsSinceSave = 0;
   }

@@ -161,3 +161,31 @@ t.test('an unusable index file (other dimension) is rebuilt from the store', asy
   t.match(other.openReport.reason, /dimension/);
   t.equal(other.size, 0, 'stored embeddings of another dimension are not inserted');
 });
+
+t.test('committed versions not yet inserted into the graph are still found (background inserts)', async (t) => {
+  const dir2 = mkdtempSync(join(tmpdir(), 'vivian-vector-tail-'));
+  const db2 = NodeDb.open(join(dir2, 'db'), { noSync: true });
+  t.teardown(async () => {
+    await db2.close();
+    rmSync(dir2, { recursive: true, force: true });
+  });
+  const put = (from: number, to: number) =>
+    db2.commit((b) => {
+      for (let v = from; v < to; v++) b.put(Bucket.TxEmbedding, u64be(v), vectorBytes(vectors[v]!));
+      b.put(Bucket.Meta, new TextEncoder().encode('ledger_size'), u64be(to));
+    });
+  put(0, 1000);
+  const idx = TxVectorIndex.open(db2, { dimension: DIM });
+  t.equal(idx.lastVersion, 999);
+  put(1000, 1100);
+  const block = { txs: Array.from({ length: 100 }, (_, i) => ({ version: BigInt(1000 + i), embedding: vectors[1000 + i]! })) };
+  idx.afterCommit(block as unknown as Parameters<TxVectorIndex['afterCommit']>[0]);
+  t.equal(idx.lastVersion, 999, 'inserts are queued, not done on the commit path');
+  const q = vectors[1050]!;
+  const items = Array.from({ length: 1100 }, (_, id) => ({ id, vector: vectors[id]! }));
+  t.same(idx.search({ vector: q, k: 10, exact: true }), exactSearchList(q, items, 10), 'exact search covers the queued tail');
+  const ann = idx.search({ vector: q, k: 10 });
+  t.ok(ann.some((h) => h.id >= 1000), 'ANN answers include queued versions');
+  for (let i = 0; i < 100 && idx.lastVersion < 1099; i++) await new Promise((r) => setImmediate(r));
+  t.equal(idx.lastVersion, 1099, 'the background drain inserted them');
+});
