@@ -7,7 +7,7 @@ import { parseAddress } from '../../crypto/addresses.js';
 import { parseCoinsString, coinsToWire } from '../../types/coins.js';
 import { loadConfig, homePaths, type NodeConfig } from '../../node/config.js';
 import { addGenesisAccount, initHome } from '../../node/home.js';
-import { VivianNode } from '../../node/node.js';
+import type { VivianNode } from '../../node/node.js';
 import { CliError, parseIntFlag } from '../io.js';
 
 export const DEV_ACCOUNT_BALANCE = 1_000_000_000_000n;
@@ -56,6 +56,8 @@ async function startGateway(node: VivianNode): Promise<Servers> {
 
 /** Starts the node and its servers; stops cleanly on SIGINT/SIGTERM. */
 async function runNode(home: string, config: NodeConfig, banner: (node: VivianNode, urls: { rpcUrl: string; apiUrl: string }) => void, onExit?: () => void) {
+  // loaded on demand: the node pulls in the VM, the gateway and p2p, which key and query commands never need
+  const { VivianNode } = await import('../../node/node.js');
   const node = VivianNode.open(home, config);
   node.onLog = (line) => process.stderr.write(`${line}\n`);
   try {
