@@ -81,14 +81,14 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-function openNode(senders: Sender[], prefillLedger = 0) {
+async function openNode(senders: Sender[], prefillLedger = 0) {
   const home = mkdtempSync(join(tmpdir(), 'vivian-bench-'));
   initHome(home, { chainId: CHAIN, moniker: 'bench', balances: senders.map((s) => ({ address: s.address, coins: [{ denom: 'uviv', amount: '1000000000000' }] })) });
   const config = { ...DEFAULT_CONFIG, min_gas_price: '0uviv', block_time_ms: 0, mempool_max_txs: 200_000 };
   if (prefillLedger > 0) {
     // open once to apply genesis, then append synthetic leaves to the ledger so commit cost is seen at size n
-    void VivianNode.open(home, config).stop();
-    const db = NodeDb.open(join(home, 'data', 'vivian.lmdb'), { noSync: true });
+    await VivianNode.open(home, config).stop();
+    const db = NodeDb.open(join(home, 'data', 'vivian.lmdb'));
     const acc = new LedgerAccumulator(keyValueLedgerNodeStore((k) => db.getRaw(k)), 0n);
     for (let done = 0; done < prefillLedger; ) {
       const n = Math.min(100_000, prefillLedger - done);
@@ -100,7 +100,7 @@ function openNode(senders: Sender[], prefillLedger = 0) {
       });
       acc.markCommitted();
     }
-    void db.close();
+    await db.close();
   }
   const node = VivianNode.open(home, config);
   return { node, cleanup: async () => { await node.stop(); rmSync(home, { recursive: true, force: true }); } };
@@ -108,7 +108,7 @@ function openNode(senders: Sender[], prefillLedger = 0) {
 
 async function run(algo: Algo) {
   const senders = Array.from({ length: SENDERS }, () => makeSender(algo));
-  const { node, cleanup } = openNode(senders);
+  const { node, cleanup } = await openNode(senders);
   const numbers = senders.map((s) => node.app.auth.getAccount(node.app.db.bucketReader(Bucket.State), s.address)!.accountNumber);
   const perSender = Math.ceil(TXS / SENDERS);
   const txs: Uint8Array[] = [];
@@ -138,7 +138,7 @@ async function run(algo: Algo) {
 /** Time to execute and commit one block of transfers when the ledger already holds `n` txs. */
 async function commitAtLedgerSize(n: number): Promise<number> {
   const senders = Array.from({ length: 1000 }, () => makeSender('ed25519'));
-  const { node, cleanup } = openNode(senders, n);
+  const { node, cleanup } = await openNode(senders, n);
   const reader = node.app.db.bucketReader(Bucket.State);
   const times: number[] = [];
   for (let round = 0; round < 5; round++) {
