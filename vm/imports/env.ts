@@ -34,6 +34,28 @@ export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPO
     ctx.chargeStorage('next', record?.[0].length ?? 0, record?.[1].length ?? 0);
     return record;
   };
+  // the ECDSA imports differ only in curve and price
+  const ecdsaVerify =
+    (price: number, verify: (hash: Uint8Array, sig: Uint8Array, pub: Uint8Array) => number) =>
+    (hashPtr: number, sigPtr: number, pubPtr: number) => {
+      enter();
+      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
+      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
+      const pub = ctx.readRegion(pubPtr, L.ecdsaPubkey, 'public key');
+      ctx.charge(price);
+      return verify(hash, sig, pub);
+    };
+  const ecdsaRecover =
+    (price: number, recover: (hash: Uint8Array, sig: Uint8Array, param: number) => { ok: Uint8Array } | { code: number }) =>
+    (hashPtr: number, sigPtr: number, param: number) => {
+      enter();
+      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
+      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
+      if (param >>> 0 > 255) return errorHigh(crypto.CryptoCode.InvalidRecoveryParam);
+      ctx.charge(price);
+      const r = recover(hash, sig, param);
+      return 'ok' in r ? BigInt(ctx.writeToContract(r.ok)) : errorHigh(r.code);
+    };
   const addrError = (message: string) => ctx.writeToContract(te.encode(message));
   const readHuman = (ptr: number): string | { error: number } => {
     const bytes = ctx.readRegion(ptr, L.humanAddress, 'human address');
@@ -136,40 +158,10 @@ export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPO
       ctx.chargeExternal(answer.gasUsed);
       return ctx.writeToContract(answer.result);
     },
-    secp256k1_verify(hashPtr, sigPtr, pubPtr) {
-      enter();
-      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
-      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
-      const pub = ctx.readRegion(pubPtr, L.ecdsaPubkey, 'public key');
-      ctx.charge(s.secp256k1Verify);
-      return crypto.secp256k1Verify(hash, sig, pub);
-    },
-    secp256k1_recover_pubkey(hashPtr, sigPtr, param) {
-      enter();
-      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
-      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
-      if (param >>> 0 > 255) return errorHigh(crypto.CryptoCode.InvalidRecoveryParam);
-      ctx.charge(s.secp256k1RecoverPubkey);
-      const r = crypto.secp256k1Recover(hash, sig, param);
-      return 'ok' in r ? BigInt(ctx.writeToContract(r.ok)) : errorHigh(r.code);
-    },
-    secp256r1_verify(hashPtr, sigPtr, pubPtr) {
-      enter();
-      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
-      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
-      const pub = ctx.readRegion(pubPtr, L.ecdsaPubkey, 'public key');
-      ctx.charge(s.secp256r1Verify);
-      return crypto.secp256r1Verify(hash, sig, pub);
-    },
-    secp256r1_recover_pubkey(hashPtr, sigPtr, param) {
-      enter();
-      const hash = ctx.readRegion(hashPtr, L.ecdsaMessageHash, 'message hash');
-      const sig = ctx.readRegion(sigPtr, L.ecdsaSignature, 'signature');
-      if (param >>> 0 > 255) return errorHigh(crypto.CryptoCode.InvalidRecoveryParam);
-      ctx.charge(s.secp256r1RecoverPubkey);
-      const r = crypto.secp256r1Recover(hash, sig, param);
-      return 'ok' in r ? BigInt(ctx.writeToContract(r.ok)) : errorHigh(r.code);
-    },
+    secp256k1_verify: ecdsaVerify(s.secp256k1Verify, crypto.secp256k1Verify),
+    secp256k1_recover_pubkey: ecdsaRecover(s.secp256k1RecoverPubkey, crypto.secp256k1Recover),
+    secp256r1_verify: ecdsaVerify(s.secp256r1Verify, crypto.secp256r1Verify),
+    secp256r1_recover_pubkey: ecdsaRecover(s.secp256r1RecoverPubkey, crypto.secp256r1Recover),
     ed25519_verify(msgPtr, sigPtr, pubPtr) {
       enter();
       const msg = ctx.readRegion(msgPtr, L.ed25519Message, 'message');
