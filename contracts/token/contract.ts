@@ -299,53 +299,61 @@ function changeAllowance(env: Env, info: MessageInfo, m: JsonValue, increase: bo
     .addAttribute('owner', info.sender).addAttribute('spender', spender.value).addAttribute('amount', amount.value.toString()));
 }
 
-function transferFrom(env: Env, info: MessageInfo, m: JsonValue): Result<Response> {
+/** What the *_from messages took from an owner under the sender's allowance. */
+class Taken {
+  constructor(public owner: string, public target: string, public amount: Uint128) {}
+}
+
+/**
+ * The shared part of transfer_from, send_from and burn_from: read `owner` (and `targetKey` when given),
+ * a non-zero `amount`, spend the sender's allowance and debit the owner, in that order.
+ */
+function takeFromOwner(env: Env, info: MessageInfo, m: JsonValue, targetKey: string): Result<Taken> {
   const owner = address(m, 'owner');
-  if (owner.isErr) return owner.cast<Response>();
-  const to = address(m, 'recipient');
-  if (to.isErr) return to.cast<Response>();
+  if (owner.isErr) return owner.cast<Taken>();
+  let target = '';
+  if (targetKey != '') {
+    const t = address(m, targetKey);
+    if (t.isErr) return t.cast<Taken>();
+    target = t.value;
+  }
   const amount = nonZero(m);
-  if (amount.isErr) return amount.cast<Response>();
+  if (amount.isErr) return amount.cast<Taken>();
   const s = spendAllowance(env, owner.value, info.sender, amount.value);
-  if (s.isErr) return s.cast<Response>();
+  if (s.isErr) return s.cast<Taken>();
   const d = debit(owner.value, amount.value);
-  if (d.isErr) return d.cast<Response>();
-  credit(to.value, amount.value);
-  return Result.ok<Response>(new Response().addAttribute('action', 'transfer_from').addAttribute('from', owner.value)
-    .addAttribute('to', to.value).addAttribute('by', info.sender).addAttribute('amount', amount.value.toString()));
+  if (d.isErr) return d.cast<Taken>();
+  return Result.ok<Taken>(new Taken(owner.value, target, amount.value));
+}
+
+function transferFrom(env: Env, info: MessageInfo, m: JsonValue): Result<Response> {
+  const r = takeFromOwner(env, info, m, 'recipient');
+  if (r.isErr) return r.cast<Response>();
+  const t = r.value;
+  credit(t.target, t.amount);
+  return Result.ok<Response>(new Response().addAttribute('action', 'transfer_from').addAttribute('from', t.owner)
+    .addAttribute('to', t.target).addAttribute('by', info.sender).addAttribute('amount', t.amount.toString()));
 }
 
 function sendFrom(env: Env, info: MessageInfo, m: JsonValue): Result<Response> {
-  const owner = address(m, 'owner');
-  if (owner.isErr) return owner.cast<Response>();
-  const contract = address(m, 'contract');
-  if (contract.isErr) return contract.cast<Response>();
-  const amount = nonZero(m);
-  if (amount.isErr) return amount.cast<Response>();
-  const s = spendAllowance(env, owner.value, info.sender, amount.value);
-  if (s.isErr) return s.cast<Response>();
-  const d = debit(owner.value, amount.value);
-  if (d.isErr) return d.cast<Response>();
-  credit(contract.value, amount.value);
-  return Result.ok<Response>(new Response().addAttribute('action', 'send_from').addAttribute('from', owner.value)
-    .addAttribute('to', contract.value).addAttribute('by', info.sender).addAttribute('amount', amount.value.toString())
-    .addMessage(receiveMsg(contract.value, info.sender, amount.value, str(m, 'msg'))));
+  const r = takeFromOwner(env, info, m, 'contract');
+  if (r.isErr) return r.cast<Response>();
+  const t = r.value;
+  credit(t.target, t.amount);
+  return Result.ok<Response>(new Response().addAttribute('action', 'send_from').addAttribute('from', t.owner)
+    .addAttribute('to', t.target).addAttribute('by', info.sender).addAttribute('amount', t.amount.toString())
+    .addMessage(receiveMsg(t.target, info.sender, t.amount, str(m, 'msg'))));
 }
 
 function burnFrom(env: Env, info: MessageInfo, m: JsonValue): Result<Response> {
-  const owner = address(m, 'owner');
-  if (owner.isErr) return owner.cast<Response>();
-  const amount = nonZero(m);
-  if (amount.isErr) return amount.cast<Response>();
-  const s = spendAllowance(env, owner.value, info.sender, amount.value);
-  if (s.isErr) return s.cast<Response>();
-  const d = debit(owner.value, amount.value);
-  if (d.isErr) return d.cast<Response>();
-  const t = TOKEN_INFO.load();
-  t.totalSupply = t.totalSupply.sub(amount.value);
-  TOKEN_INFO.save(t);
-  return Result.ok<Response>(new Response().addAttribute('action', 'burn_from').addAttribute('from', owner.value)
-    .addAttribute('by', info.sender).addAttribute('amount', amount.value.toString()));
+  const r = takeFromOwner(env, info, m, '');
+  if (r.isErr) return r.cast<Response>();
+  const t = r.value;
+  const ti = TOKEN_INFO.load();
+  ti.totalSupply = ti.totalSupply.sub(t.amount);
+  TOKEN_INFO.save(ti);
+  return Result.ok<Response>(new Response().addAttribute('action', 'burn_from').addAttribute('from', t.owner)
+    .addAttribute('by', info.sender).addAttribute('amount', t.amount.toString()));
 }
 
 function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Result<Response> {
