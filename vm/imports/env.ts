@@ -4,6 +4,7 @@ import { VmError, VmErrorCode } from '../errors.js';
 import { Order } from '../host.js';
 import { ABI_LIMITS as L } from '../limits.js';
 import * as crypto from './crypto.js';
+import type { LinearCost } from '../gas.js';
 
 const te = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -55,6 +56,30 @@ export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPO
       ctx.charge(price);
       const r = recover(hash, sig, param);
       return 'ok' in r ? BigInt(ctx.writeToContract(r.ok)) : errorHigh(r.code);
+    };
+  // the BLS12-381 G1/G2 imports differ only in the group and price
+  const blsAggregate =
+    (price: LinearCost, pointSize: number, what: string, aggregate: (points: Uint8Array) => crypto.CryptoResult<Uint8Array>) =>
+    (pointsPtr: number, outPtr: number) => {
+      enter();
+      const points = ctx.readRegion(pointsPtr, L.blsAggregate, what);
+      ctx.chargeLinear(price, Math.floor(points.length / pointSize));
+      const r = aggregate(points);
+      if ('code' in r) return r.code;
+      ctx.writeRegion(outPtr, r.ok);
+      return 0;
+    };
+  const blsHashTo =
+    (price: number, hashTo: (hashFn: number, msg: Uint8Array, dst: Uint8Array) => crypto.CryptoResult<Uint8Array>) =>
+    (hashFn: number, msgPtr: number, dstPtr: number, outPtr: number) => {
+      enter();
+      const msg = ctx.readRegion(msgPtr, L.blsMessage, 'message');
+      const dst = ctx.readRegion(dstPtr, L.blsDst, 'domain separation tag');
+      ctx.charge(price);
+      const r = hashTo(hashFn, msg, dst);
+      if ('code' in r) return r.code;
+      ctx.writeRegion(outPtr, r.ok);
+      return 0;
     };
   const addrError = (message: string) => ctx.writeToContract(te.encode(message));
   const readHuman = (ptr: number): string | { error: number } => {
@@ -183,24 +208,8 @@ export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPO
       ctx.chargeLinear(pubs.length === 1 ? s.ed25519BatchVerifyOnePubkey : s.ed25519BatchVerify, sigs.length);
       return crypto.ed25519BatchVerify(msgs, sigs, pubs);
     },
-    bls12_381_aggregate_g1(pointsPtr, outPtr) {
-      enter();
-      const points = ctx.readRegion(pointsPtr, L.blsAggregate, 'G1 points');
-      ctx.chargeLinear(s.bls12381AggregateG1, Math.floor(points.length / L.blsG1));
-      const r = crypto.bls12381AggregateG1(points);
-      if ('code' in r) return r.code;
-      ctx.writeRegion(outPtr, r.ok);
-      return 0;
-    },
-    bls12_381_aggregate_g2(pointsPtr, outPtr) {
-      enter();
-      const points = ctx.readRegion(pointsPtr, L.blsAggregate, 'G2 points');
-      ctx.chargeLinear(s.bls12381AggregateG2, Math.floor(points.length / L.blsG2));
-      const r = crypto.bls12381AggregateG2(points);
-      if ('code' in r) return r.code;
-      ctx.writeRegion(outPtr, r.ok);
-      return 0;
-    },
+    bls12_381_aggregate_g1: blsAggregate(s.bls12381AggregateG1, L.blsG1, 'G1 points', crypto.bls12381AggregateG1),
+    bls12_381_aggregate_g2: blsAggregate(s.bls12381AggregateG2, L.blsG2, 'G2 points', crypto.bls12381AggregateG2),
     bls12_381_pairing_equality(psPtr, qsPtr, rPtr, sPtr) {
       enter();
       const ps = ctx.readRegion(psPtr, L.blsAggregate, 'G1 points');
@@ -210,25 +219,7 @@ export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPO
       ctx.chargeLinear(s.bls12381PairingEquality, Math.floor(ps.length / L.blsG1) + 1);
       return crypto.bls12381PairingEquality(ps, qs, r, sPoint);
     },
-    bls12_381_hash_to_g1(hashFn, msgPtr, dstPtr, outPtr) {
-      enter();
-      const msg = ctx.readRegion(msgPtr, L.blsMessage, 'message');
-      const dst = ctx.readRegion(dstPtr, L.blsDst, 'domain separation tag');
-      ctx.charge(s.bls12381HashToG1);
-      const r = crypto.bls12381HashToG1(hashFn, msg, dst);
-      if ('code' in r) return r.code;
-      ctx.writeRegion(outPtr, r.ok);
-      return 0;
-    },
-    bls12_381_hash_to_g2(hashFn, msgPtr, dstPtr, outPtr) {
-      enter();
-      const msg = ctx.readRegion(msgPtr, L.blsMessage, 'message');
-      const dst = ctx.readRegion(dstPtr, L.blsDst, 'domain separation tag');
-      ctx.charge(s.bls12381HashToG2);
-      const r = crypto.bls12381HashToG2(hashFn, msg, dst);
-      if ('code' in r) return r.code;
-      ctx.writeRegion(outPtr, r.ok);
-      return 0;
-    },
+    bls12_381_hash_to_g1: blsHashTo(s.bls12381HashToG1, crypto.bls12381HashToG1),
+    bls12_381_hash_to_g2: blsHashTo(s.bls12381HashToG2, crypto.bls12381HashToG2),
   };
 }
