@@ -4,6 +4,7 @@ import { VmError, VmErrorCode } from './errors.js';
 import type { GasSchedule } from './gas.js';
 import type { VmLimits } from './limits.js';
 import { ByteReader } from './wasm/reader.js';
+import { uleb128 } from './wasm/writer.js';
 
 /**
  * Instrumentation (binaryen): deterministic gas, a call-depth budget, a memory cap and NaN canonicalisation.
@@ -99,8 +100,8 @@ function patchBinary(wasm: Uint8Array, maxPages: number): Uint8Array {
       body.u8();
       const initial = body.u32();
       if (count !== 1) throw new VmError(VmErrorCode.InvalidWasm, 'invalid wasm: expected one memory');
-      const content = [1, 1, ...leb(initial), ...leb(maxPages)];
-      parts.push(Uint8Array.from([5, ...leb(content.length), ...content]));
+      const content = [1, 1, ...uleb128(initial), ...uleb128(maxPages)];
+      parts.push(Uint8Array.from([5, ...uleb128(content.length), ...content]));
       continue;
     }
     parts.push(wasm.subarray(sectionStart, r.pos));
@@ -108,16 +109,6 @@ function patchBinary(wasm: Uint8Array, maxPages: number): Uint8Array {
   return Buffer.concat(parts);
 }
 
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 
 type Setter = (e: binaryen.ExpressionRef) => void;
 

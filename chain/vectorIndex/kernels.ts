@@ -8,6 +8,7 @@
  *
  * The module is assembled here from its opcodes (a few dozen bytes of code), so nothing binary is shipped.
  */
+import { uleb128 } from '../../vm/wasm/writer.js';
 
 /**
  * Vectors are stored with their length rounded up to this (zero padding changes no dot product or L2):
@@ -65,23 +66,13 @@ const simd = {
 const I32 = 0x7f;
 const V128 = 0x7b;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-const simdOp = (code: number): number[] => [op.simd, ...uleb(code)];
+const simdOp = (code: number): number[] => [op.simd, ...uleb128(code)];
 const get = (i: number): number[] => [op.localGet, i];
 const set = (i: number): number[] => [op.localSet, i];
 const memarg = (alignLog2: number): number[] => [alignLog2, 0];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb128(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const section = (id: number, body: number[]): number[] => [id, ...uleb128(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb128(items.length), ...items.flat()];
 
 /**
  * Body of a pairwise kernel (a, b, n) -> i32. Per 32 bytes: two 16-byte halves, each loaded from both
@@ -94,8 +85,8 @@ function pairKernel(combine: (lo: boolean) => number[], scratch = 0): number[] {
   const Y = 6;
   const END = 7;
   const half = (acc: number, offset: number): number[] => [
-    ...get(0), ...simdOp(simd.v128Load), 0, ...uleb(offset), ...set(X),
-    ...get(1), ...simdOp(simd.v128Load), 0, ...uleb(offset), ...set(Y),
+    ...get(0), ...simdOp(simd.v128Load), 0, ...uleb128(offset), ...set(X),
+    ...get(1), ...simdOp(simd.v128Load), 0, ...uleb128(offset), ...set(Y),
     ...get(acc), ...combine(true), ...simdOp(simd.i32x4Add), ...set(acc),
     ...get(acc), ...combine(false), ...simdOp(simd.i32x4Add), ...set(acc),
   ];
@@ -115,7 +106,7 @@ function pairKernel(combine: (lo: boolean) => number[], scratch = 0): number[] {
     op.end,
   ];
   const locals = vec(scratch ? [[4, V128], [1, I32], [scratch, V128]] : [[4, V128], [1, I32]]);
-  return [...uleb(locals.length + code.length), ...locals, ...code];
+  return [...uleb128(locals.length + code.length), ...locals, ...code];
 }
 
 const extend = (lo: boolean): number => (lo ? simd.i16x8ExtendLowS : simd.i16x8ExtendHighS);
@@ -148,7 +139,7 @@ function runBody(kernelIndex: number): number[] {
     op.end,
   ];
   const locals = vec([[1, I32]]);
-  return [...uleb(locals.length + code.length), ...locals, ...code];
+  return [...uleb128(locals.length + code.length), ...locals, ...code];
 }
 
 /** (q, list, n, count, out) : out[i] = dot(q, list[i], n). Local 5 = end of out. */
@@ -167,7 +158,7 @@ const listBody = (() => {
     op.end,
   ];
   const locals = vec([[1, I32]]);
-  return [...uleb(locals.length + code.length), ...locals, ...code];
+  return [...uleb128(locals.length + code.length), ...locals, ...code];
 })();
 
 /** The module: memory + dot, l2, dotRun, l2Run, dotList. */
@@ -178,7 +169,7 @@ export function kernelModuleBytes(): Uint8Array {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([pairType, runType])),
     ...section(3, vec([[0], [0], [1], [1], [1]])),
-    ...section(5, vec([[0x00, ...uleb(1)]])),
+    ...section(5, vec([[0x00, ...uleb128(1)]])),
     ...section(7, vec([
       [...name('memory'), 0x02, 0],
       [...name('dot'), 0x00, 0],
