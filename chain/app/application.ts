@@ -34,6 +34,7 @@ import type { StateProof } from '../store/stateTree/proof.js';
 import { infiniteGasMeter } from '../store/gas.js';
 import type { DecCoin } from '../types/coins.js';
 import { SdkErrors } from '../types/sdkErrors.js';
+import { VivianError } from '../types/errors.js';
 import { AuthKeeper } from '../modules/auth/keeper.js';
 import { authModule } from '../modules/auth/module.js';
 import { BankKeeper } from '../modules/bank/keeper.js';
@@ -539,7 +540,8 @@ export class VivianApp {
       if (r.txBytes.length === 0) throw SdkErrors.InvalidRequest('simulate needs tx_bytes');
       const out = this.simulate(r.txBytes);
       if (out.result.code !== 0) {
-        throw Object.assign(new Error(out.result.log), { code: out.result.code, codespace: out.result.codespace });
+        // the tx's own error, unchanged (errorResult would turn a plain Error into an internal error)
+        throw new VivianError(out.result.codespace, out.result.code, out.result.log);
       }
       return SimulateResponse.encode({
         gasInfo: { gasWanted: out.result.gasWanted, gasUsed: out.result.gasUsed },

@@ -32,28 +32,6 @@ function overridesFrom(o: Record<string, string | undefined>): Partial<NodeConfi
   };
 }
 
-interface Servers {
-  rpcUrl: string;
-  apiUrl: string;
-  close(): Promise<void>;
-}
-
-/**
- * The wallet gateway (chain/api: CometBFT JSON-RPC and Cosmos REST) is loaded when the build has it; a build
- * without it still runs the chain (blocks, state, ledger) and says so.
- */
-async function startGateway(node: VivianNode): Promise<Servers> {
-  const specifier = '../../api/index.js';
-  let api: { startServers(node: VivianNode): Promise<Servers> };
-  try {
-    api = await import(specifier);
-  } catch {
-    process.stderr.write('warning: this build has no wallet gateway (chain/api); the chain runs without RPC and REST\n');
-    return { rpcUrl: '(none)', apiUrl: '(none)', close: async () => {} };
-  }
-  return api.startServers(node);
-}
-
 /** Starts the node and its servers; stops cleanly on SIGINT/SIGTERM. */
 async function runNode(home: string, config: NodeConfig, banner: (node: VivianNode, urls: { rpcUrl: string; apiUrl: string }) => void, onExit?: () => void) {
   // loaded on demand: the node pulls in the VM, the gateway and p2p, which key and query commands never need
@@ -66,9 +44,10 @@ async function runNode(home: string, config: NodeConfig, banner: (node: VivianNo
     await node.stop();
     throw new CliError(`cannot start the node: ${(e as Error).message}`);
   }
-  let servers: Servers;
+  const { startServers } = await import('../../api/index.js');
+  let servers: Awaited<ReturnType<typeof startServers>>;
   try {
-    servers = await startGateway(node);
+    servers = await startServers(node);
   } catch (e) {
     await node.stop();
     throw new CliError(`cannot start the servers: ${(e as Error).message}`);

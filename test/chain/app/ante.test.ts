@@ -218,3 +218,15 @@ t.test('bank: multisend, module accounts, queries', async (t) => {
   const future = node.app.query({ path: '/cosmos.bank.v1beta1.Query/Balance', data: new Uint8Array(), height: 99n, prove: false });
   t.equal(future.code, 26);
 });
+
+t.test('a failing simulation answers with the tx error, not an internal one', async (t) => {
+  const { accs, q } = await setup(t);
+  const [a, , c] = accs as [TestAccount, TestAccount, TestAccount];
+  const { SimulateRequest } = await import('cosmjs-types/cosmos/tx/v1beta1/service');
+  const tooMuch = await send(a, c.address, FUNDS * 2n, 0n);
+  const sim = q('/cosmos.tx.v1beta1.Service/Simulate', SimulateRequest.encode({ txBytes: tooMuch }).finish());
+  t.equal(sim.code, 5);
+  t.equal(sim.codespace, 'sdk');
+  t.match(sim.log, /insufficient funds/);
+  t.notMatch(sim.log, /internal error/);
+});
