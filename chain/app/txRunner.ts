@@ -94,9 +94,9 @@ export function runTx(
   } catch (e) {
     const outcome: TxOutcome = { result: failed(e, tx.gasLimit, meter.reported()), tx, signers, priority: 0n, msgResponses: [] };
     if (SdkErrors.WrongSequence.is(e)) {
+      // what the first signer declared and what its account holds: the mempool parks txs that are ahead
       outcome.sequence = tx.signerInfos[0]?.sequence;
-      const m = /expected (\d+), got (\d+)/.exec((e as Error).message);
-      if (m) outcome.expectedSequence = BigInt(m[1]!);
+      outcome.expectedSequence = deps.auth.getAccount(parent, signers[0]!)?.sequence;
     }
     return { outcome, anteBranch: null };
   }
