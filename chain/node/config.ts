@@ -28,6 +28,16 @@ export interface NodeConfig {
   no_sync: boolean;
   /** heights of state kept readable for queries and proofs; 0 = keep every height (the ledger is never pruned) */
   pruning_keep_recent: number;
+  /**
+   * TEST ONLY (empty = off): a file of p2p node ids, one per line, whose traffic this node drops both ways
+   * while they are listed; re-read when the file changes. Lets a test partition a running network.
+   */
+  unsafe_blocked_peers_file: string;
+  /**
+   * TEST ONLY (false = off): this validator signs a second, conflicting prevote and precommit for every
+   * one it casts, so that tests can watch the others catch it. Never set on a real validator.
+   */
+  unsafe_double_sign: boolean;
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -48,6 +58,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool_max_bytes: 256 * 1024 * 1024,
   no_sync: false,
   pruning_keep_recent: 100_000,
+  unsafe_blocked_peers_file: '',
+  unsafe_double_sign: false,
 };
 
 export const homePaths = (home: string) => ({

@@ -1,19 +1,8 @@
 import t from 'tap';
-import { headerHash } from '../../chain/consensus/types/header.js';
 import { toHex } from '../../chain/consensus/types/blockId.js';
 import type { VivianNode } from '../../chain/node/node.js';
-import { makeLocalnet, sleep, waitHeight, LOCALNET_CHAIN_ID } from '../chain/consensus/engine/localnetHelper.js';
+import { checkAgreement, makeLocalnet, sleep, waitHeight, LOCALNET_CHAIN_ID } from '../chain/consensus/engine/localnetHelper.js';
 import { msgSend, secpAccounts, signTx } from '../helpers/chain.js';
-
-/** Block hash and app hash every node reports at each height they all have. */
-function checkAgreement(t: { pass(m: string): void; fail(m: string): void }, nodes: VivianNode[], upTo: bigint): void {
-  for (let h = 1n; h <= upTo; h++) {
-    const hashes = new Set(nodes.map((n) => toHex(headerHash(n.reader.block(h)!.header!)!)));
-    const apps = new Set(nodes.map((n) => toHex(n.reader.roots(h)!.appHash)));
-    if (hashes.size !== 1 || apps.size !== 1) t.fail(`nodes disagree at height ${h}`);
-  }
-  t.pass(`${nodes.length} nodes agree on block and app hashes at heights 1..${upTo}`);
-}
 
 t.test('4 validators commit blocks and txs with identical hashes; 1 down keeps committing; 2 down stops; restart resumes without fork', async (t) => {
   const net = await makeLocalnet(4);

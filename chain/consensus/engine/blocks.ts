@@ -82,6 +82,11 @@ export interface ChainContext {
   readonly appVersion: bigint;
   /** Validator sets by evidence height that may be judged here (this height and the last). */
   readonly evidenceValidators: (height: bigint) => ValidatorSet | null;
+  /**
+   * evidenceKey of each piece of evidence the previous block committed. Evidence is judged only at its own
+   * height and the next, so it can have been committed at most once before, in that block.
+   */
+  readonly previousEvidence: ReadonlySet<string>;
   readonly verify: Ed25519Verify;
 }
 
@@ -124,7 +129,12 @@ export function checkBlock(b: BuiltBlock, ctx: ChainContext): void {
 
   const evidence = blockEvidence(b.block);
   if (!bytesEqual(h.evidenceHash, evidenceHash(evidence))) fail('evidence hash does not match');
+  const inBlock = new Set<string>();
   for (const ev of evidence) {
+    const key = evidenceKey(ev);
+    if (inBlock.has(key)) fail('the same evidence twice');
+    if (ctx.previousEvidence.has(key)) fail('evidence the previous block already committed');
+    inBlock.add(key);
     const set = ctx.evidenceValidators(ev.voteA?.height ?? 0n);
     if (set === null) fail(`evidence of height ${ev.voteA?.height} is too old or from the future`);
     try {

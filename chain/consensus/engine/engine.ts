@@ -75,6 +75,11 @@ export interface EngineDeps {
   readonly validatorAddress: Uint8Array | null;
   readonly network: EngineNetwork;
   readonly log?: (line: string) => void;
+  /**
+   * TEST ONLY: a byzantine validator. Given each vote this validator casts, returns a second vote for the
+   * same height/round/step and another block, signed outside the WAL guard, which is sent as well.
+   */
+  readonly conflictingVote?: (vote: Vote) => Vote;
 }
 
 export interface EngineOptions {
@@ -124,6 +129,8 @@ export class ConsensusEngine {
   private running = false;
   private readonly evidencePool = new Map<string, DuplicateVoteEvidence>();
   private readonly committedEvidence = new Set<string>();
+  /** Evidence in the last committed block (a block may not commit it again). */
+  private previousEvidence = new Set<string>();
   private readonly peerHeights = new Map<string, bigint>();
   private syncRequest: { peer: string; height: bigint; at: number } | null = null;
   private readonly waiters: Array<{ height: bigint; resolve: () => void }> = [];
@@ -142,6 +149,7 @@ export class ConsensusEngine {
     this.lastCommit = h > 0n ? deps.reader.seenCommit(h) : undefined;
     this.lastBlockId = this.lastCommit?.blockId ?? null;
     this.lastBlockTimeNs = prev ? tsNs(prev.header!.time) : BigInt(opts.genesisTimeMs) * 1_000_000n - 1n;
+    if (prev !== undefined) this.previousEvidence = new Set(blockEvidence(prev).map(evidenceKey));
   }
 
   get chainId(): string {
@@ -501,6 +509,7 @@ export class ConsensusEngine {
         const out = this.deps.signer.signVote(unsigned);
         if (out.status === 'refused') return;
         this.deps.network.broadcast({ kind: 'vote', vote: out.message });
+        if (this.deps.conflictingVote !== undefined) this.deps.network.broadcast({ kind: 'vote', vote: this.deps.conflictingVote(out.message) });
         this.inbox.push({ kind: 'vote', vote: out.message });
         return;
       }
@@ -566,6 +575,7 @@ export class ConsensusEngine {
       consensusHash: consensusParamsHash(BigInt(params.block.max_bytes), BigInt(params.block.max_gas)),
       appVersion: BigInt(params.version.app),
       evidenceValidators: (h) => this.evidenceValidators(h),
+      previousEvidence: this.previousEvidence,
       verify: verifyEd25519,
     };
   }
@@ -583,7 +593,7 @@ export class ConsensusEngine {
     const maxBytes = Number(app.params.block.max_bytes);
     const maxGas = BigInt(app.params.block.max_gas);
     const time = nowTs(this.lastBlockTimeNs);
-    const evidence = this.pendingEvidence.filter((e) => ctx.evidenceValidators(e.voteA!.height) !== null);
+    const evidence = this.pendingEvidence.filter((e) => ctx.evidenceValidators(e.voteA!.height) !== null && !ctx.previousEvidence.has(evidenceKey(e)));
     const { txs } = app.prepareProposal({
       maxTxBytes: BigInt(maxBytes) - 64n * 1024n, // room for the header, last commit and evidence
       txs: mempool.reap(maxBytes, maxGas),
@@ -665,6 +675,9 @@ export class ConsensusEngine {
       this.committedEvidence.add(key);
       this.evidencePool.delete(key);
     }
+    this.previousEvidence = new Set(evidence.map(evidenceKey));
+    // evidence older than the height just committed can no longer be judged: it expires from the pool
+    for (const [key, e] of this.evidencePool) if (e.voteA!.height < h.height) this.evidencePool.delete(key);
     this.sets = advanceValidatorSets(this.sets, validatorsFromAbciUpdates(response.validatorUpdates));
     this.lastCommit = commit;
     this.lastBlockId = blockId;

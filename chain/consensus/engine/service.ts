@@ -3,7 +3,11 @@
  * from a node's parts. The node composes it when its genesis has more than one validator or its config
  * names peers; a lone validator without peers keeps the dev engine's on-demand blocks.
  */
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
+import type { Vote } from 'cosmjs-types/tendermint/types/types';
+import { signEd25519 } from '../../crypto/ed25519.js';
+import { sha256 } from '../../crypto/hash.js';
 import type { VivianApp } from '../../app/application.js';
 import type { GenesisDoc } from '../../app/genesis.js';
 import type { Mempool } from '../../mempool/mempool.js';
@@ -14,6 +18,8 @@ import { ConsensusReactor, MempoolReactor, channelSpecs } from '../../p2p/reacto
 import { P2PSwitch } from '../../p2p/switch.js';
 import type { ChainReader } from '../../store/chainReader.js';
 import { BlockStore } from '../blockStore.js';
+import { isNilBlockId, nilBlockId } from '../types/blockId.js';
+import { voteSignBytes } from '../types/canonical.js';
 import { makeValidator, type Validator } from '../types/validator.js';
 import { ConsensusWal } from '../wal/wal.js';
 import { GuardedSigner } from '../wal/signer.js';
@@ -48,6 +54,7 @@ export class BftService {
   readonly engine: ConsensusEngine;
   private readonly wal: ConsensusWal | null;
   private readonly mempoolReactor: MempoolReactor;
+  private readonly blockedPeersFile: string;
 
   constructor(parts: BftServiceParts) {
     const { app, config, genesis, validatorKey } = parts;
@@ -80,6 +87,7 @@ export class BftService {
         validatorAddress: isValidator ? validatorKey.address : null,
         network: reactor,
         log: parts.log,
+        ...(config.unsafe_double_sign && isValidator ? { conflictingVote: conflictingVoteSigner(app.chainId, validatorKey.privateKey) } : {}),
       },
       {
         timeouts: { ...LAN_TIMEOUTS, ...(config.block_time_ms > 0 ? { commitMs: config.block_time_ms } : {}), ...parts.timeouts },
@@ -87,11 +95,29 @@ export class BftService {
       },
     );
     reactor.attach(this.engine);
+    this.blockedPeersFile = config.unsafe_blocked_peers_file;
+    if (config.unsafe_double_sign && isValidator) parts.log?.('consensus: unsafe_double_sign is on: this validator double-signs (test only)');
   }
 
   async start(): Promise<void> {
     await this.p2p.start();
+    if (this.blockedPeersFile !== '') this.watchBlockedPeers(this.blockedPeersFile);
     this.engine.start();
+  }
+
+  /** The unsafe_blocked_peers_file test hook: the switch drops traffic of the ids the file lists. */
+  private watchBlockedPeers(path: string): void {
+    const apply = () => {
+      let ids: string[] = [];
+      try {
+        ids = readFileSync(path, 'utf8').split(/\s+/).filter((l) => l !== '');
+      } catch {
+        // no file: nobody blocked
+      }
+      this.p2p.setBlockedPeers(ids.map((id) => id.toLowerCase()));
+    };
+    apply();
+    watchFile(path, { interval: 100 }, apply);
   }
 
   /** A tx this node accepted from a client goes to its peers. */
@@ -100,8 +126,22 @@ export class BftService {
   }
 
   async stop(): Promise<void> {
+    if (this.blockedPeersFile !== '') unwatchFile(this.blockedPeersFile);
     this.engine.stop();
     await this.p2p.stop();
     this.wal?.close();
   }
+}
+
+/**
+ * The unsafe_double_sign test hook: for each vote, the same vote for another block (nil for a block, a
+ * made-up block for nil), signed directly with the key — exactly what the WAL guard exists to prevent.
+ */
+function conflictingVoteSigner(chainId: string, privateKey: Uint8Array): (vote: Vote) => Vote {
+  return (vote) => {
+    const fake = sha256(Buffer.from(`conflicting ${vote.height}/${vote.round}/${vote.type}`));
+    const blockId = isNilBlockId(vote.blockId) ? { hash: fake, partSetHeader: { total: 1, hash: sha256(fake) } } : nilBlockId();
+    const unsigned = { ...vote, blockId, signature: new Uint8Array() };
+    return { ...unsigned, signature: signEd25519(privateKey, voteSignBytes(chainId, unsigned)) };
+  };
 }

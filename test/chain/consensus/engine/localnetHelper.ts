@@ -3,8 +3,10 @@ import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toHex } from '../../../../chain/consensus/types/blockId.js';
+import { headerHash } from '../../../../chain/consensus/types/header.js';
 import { initLocalnet, type LocalnetFile } from '../../../../chain/cli/commands/localnet.js';
-import { loadConfig } from '../../../../chain/node/config.js';
+import { loadConfig, type NodeConfig } from '../../../../chain/node/config.js';
 import { VivianNode } from '../../../../chain/node/node.js';
 import { TEST_MNEMONIC } from '../../../helpers/chain.js';
 
@@ -37,7 +39,10 @@ export interface TestLocalnet {
  * A localnet of `n` validators. Ports: a base port with room for 10 per node, found free at random
  * (retried by the caller's test if taken meanwhile, which is rare).
  */
-export async function makeLocalnet(n: number, opts: { blockTimeMs?: number; log?: boolean } = {}): Promise<TestLocalnet> {
+export async function makeLocalnet(
+  n: number,
+  opts: { blockTimeMs?: number; log?: boolean; config?: (k: number) => Partial<NodeConfig> } = {},
+): Promise<TestLocalnet> {
   const dir = mkdtempSync(join(tmpdir(), 'vivian-localnet-'));
   const [probe] = await freePorts(1);
   const basePort = 20000 + ((probe! * 7) % 30000);
@@ -56,7 +61,7 @@ export async function makeLocalnet(n: number, opts: { blockTimeMs?: number; log?
     file,
     nodes,
     async start(k) {
-      const node = VivianNode.open(file.nodes[k]!.home, { ...loadConfig(file.nodes[k]!.home), no_sync: true });
+      const node = VivianNode.open(file.nodes[k]!.home, { ...loadConfig(file.nodes[k]!.home), no_sync: true, ...opts.config?.(k) });
       if (opts.log) node.onLog = (l) => process.stderr.write(`[node${k}] ${l}\n`);
       nodes[k] = node;
       await node.start();
@@ -87,3 +92,16 @@ export function waitHeight(node: VivianNode, height: bigint, ms = 20_000): Promi
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Block hash and app hash every node reports at each height 1..upTo (they must all have it). */
+export function checkAgreement(t: { pass(m: string): void; fail(m: string): void }, nodes: VivianNode[], upTo: bigint): void {
+  for (let h = 1n; h <= upTo; h++) {
+    const hashes = new Set(nodes.map((n) => toHex(headerHash(n.reader.block(h)!.header!)!)));
+    const apps = new Set(nodes.map((n) => toHex(n.reader.roots(h)!.appHash)));
+    if (hashes.size !== 1 || apps.size !== 1) t.fail(`nodes disagree at height ${h}`);
+  }
+  t.pass(`${nodes.length} nodes agree on block and app hashes at heights 1..${upTo}`);
+}
+
+/** The node id part of a `nodeid@host:port` address. */
+export const nodeIdOfAddress = (p2p: string) => p2p.split('@')[0]!;
