@@ -11,3 +11,7 @@ export { Env, BlockInfo, MessageInfo, Coin, writeCoins, Attribute, Event, Cosmos
 export { Item, Map, Map2, Entry, Codec, StringCodec, Uint128Codec, U64Box, U64Codec, Order, storageGet, storageSet, storageRemove, StorageIterator, KV } from './storage';
 export { addrValidate, addrCanonicalize, addrHumanize, debug, queryChain, querySmart, queryBalance } from './api';
 export { contractAbort } from './abort';
+export { Expiration, Duration } from './expiration';
+export { Decimal } from './decimal';
+export { stringify, RawMsg } from './rawJson';
+export { parseU64Text, stringOf, optionalStringOf, addressOf, u64Of, optionalU64Of, boolOf, pageLimit } from './fields';

@@ -166,6 +166,12 @@ export class Map<T> {
     return b === null ? fallback : decodeValue<T>(this.codec, b);
   }
 
+  /** The value, or null when there is none (one read, for reference types). */
+  mayLoad(key: string): T | null {
+    const b = storageGet(this.keyOf(key));
+    return b === null ? null : decodeValue<T>(this.codec, b);
+  }
+
   save(key: string, value: T): void { storageSet(this.keyOf(key), encodeValue<T>(this.codec, value)); }
   remove(key: string): void { storageRemove(this.keyOf(key)); }
 
@@ -190,6 +196,12 @@ export class Map2<T> {
   loadOr(k1: string, k2: string, fallback: T): T {
     const b = storageGet(this.keyOf(k1, k2));
     return b === null ? fallback : decodeValue<T>(this.codec, b);
+  }
+
+  /** The value, or null when there is none (one read, for reference types). */
+  mayLoad(k1: string, k2: string): T | null {
+    const b = storageGet(this.keyOf(k1, k2));
+    return b === null ? null : decodeValue<T>(this.codec, b);
   }
 
   save(k1: string, k2: string, value: T): void { storageSet(this.keyOf(k1, k2), encodeValue<T>(this.codec, value)); }
