@@ -1,6 +1,7 @@
 import type { Event, ExecTxResult, ResponseFinalizeBlock } from 'cosmjs-types/tendermint/abci/types';
 import type { Block } from 'cosmjs-types/tendermint/types/block';
-import type { BlockID, Commit, Header } from 'cosmjs-types/tendermint/types/types';
+import type { DuplicateVoteEvidence } from 'cosmjs-types/tendermint/types/evidence';
+import type { BlockID, Commit, Header, Vote } from 'cosmjs-types/tendermint/types/types';
 import type { Validator } from '../../consensus/types/validator.js';
 import { sha256 } from '../../crypto/hash.js';
 import { leafHash, merkleRoot, splitPoint } from '../../ledger/merkle.js';
@@ -58,8 +59,35 @@ export function blockJson(b: Block) {
   return {
     header: headerJson(b.header!),
     data: { txs: (b.data?.txs ?? []).map(base64) },
-    evidence: { evidence: [] as unknown[] },
+    evidence: { evidence: (b.evidence?.evidence ?? []).flatMap((e) => (e.duplicateVoteEvidence ? [duplicateVoteEvidenceJson(e.duplicateVoteEvidence)] : [])) },
     last_commit: commitJson(b.lastCommit),
+  };
+}
+
+function voteJson(v: Vote) {
+  return {
+    type: v.type,
+    height: v.height.toString(),
+    round: v.round,
+    block_id: blockIdJson(v.blockId),
+    timestamp: rfc3339Nano(v.timestamp),
+    validator_address: hexUpper(v.validatorAddress),
+    validator_index: v.validatorIndex,
+    signature: base64OrNull(v.signature),
+  };
+}
+
+/** CometBFT's amino-JSON shape of double-sign evidence (its field names are as CometBFT writes them). */
+export function duplicateVoteEvidenceJson(e: DuplicateVoteEvidence) {
+  return {
+    type: 'tendermint/DuplicateVoteEvidence',
+    value: {
+      vote_a: e.voteA ? voteJson(e.voteA) : null,
+      vote_b: e.voteB ? voteJson(e.voteB) : null,
+      TotalVotingPower: e.totalVotingPower.toString(),
+      ValidatorPower: e.validatorPower.toString(),
+      Timestamp: rfc3339Nano(e.timestamp),
+    },
   };
 }
 
