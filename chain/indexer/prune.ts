@@ -1,3 +1,4 @@
+import { Bucket } from '../store/buckets.js';
 import type { ChainReader } from '../store/chainReader.js';
 import type { WriteBatch } from '../store/nodeDb.js';
 import { txIndexKeys } from './txIndexer.js';
@@ -12,7 +13,7 @@ export function pruneTxIndex(reader: ChainReader, batch: WriteBatch, fromHeight:
   let n = 0;
   for (let h = fromHeight; h < toHeight; h++) {
     for (const t of reader.blockTxs(h)) {
-      for (const [bucket, key] of txIndexKeys(t)) batch.del(bucket, key);
+      for (const key of txIndexKeys(t)) batch.del(Bucket.TxEventIndex, key);
       n++;
     }
   }

@@ -4,7 +4,7 @@ import { concatBytes } from '../store/kv.js';
 import type { NodeDb } from '../store/nodeDb.js';
 import { IndexerErrors } from './errors.js';
 import { parseQuery, valueMatches, type Condition, type Query } from './query.js';
-import { eventIndexKey, eventKeyIndexKey } from './txIndexer.js';
+import { eventIndexKey } from './txIndexer.js';
 
 export { parseQuery, matchesEvents, type Query, type Condition } from './query.js';
 
@@ -37,7 +37,7 @@ const SEP = 0;
  * tx_search over the event index: an AND of conditions, evaluated as
  *  1. tx.height conditions become a range of ledger versions (a block's txs are a contiguous version run);
  *  2. one "driver" condition lists candidates from the index (tx.hash by direct get, `=` by an exact-key
- *     range, EXISTS by the key index, other operators by scanning that key's values);
+ *     range, EXISTS and other operators by scanning that key's values);
  *  3. every other condition is checked per candidate by direct gets or the tx's own events.
  * Counts are exact; results are ordered by version, then paged.
  */
@@ -81,10 +81,12 @@ export class TxSearch {
     return candidates.filter((v) => {
       let events: Map<string, string[]> | undefined;
       return others.every((c) => {
-        if (c.op === 'EXISTS') return this.db.get(Bucket.TxEventKeyIndex, eventKeyIndexKey(c.key, v)) !== undefined;
-        if (c.op === '=' && c.operand!.kind === 'string') return this.db.get(Bucket.TxEventIndex, eventIndexKey(c.key, c.operand!.text, v)) !== undefined;
+        if (c.op === '=' && c.operand!.kind === 'string' && !isTxKey(c.key)) {
+          return this.db.get(Bucket.TxEventIndex, eventIndexKey(c.key, c.operand!.text, v)) !== undefined;
+        }
         events ??= this.indexedEvents(v);
-        return (events.get(c.key) ?? []).some((value) => valueMatches(c, value));
+        const values = events.get(c.key) ?? [];
+        return c.op === 'EXISTS' ? values.length > 0 : values.some((value) => valueMatches(c, value));
       });
     });
   }
@@ -123,10 +125,9 @@ export class TxSearch {
       return v !== undefined && v >= range.lo && v < range.hi ? [v] : [];
     }
     if (c.op === '=' && c.operand!.kind === 'string') {
-      return this.versionsUnder(Bucket.TxEventIndex, eventIndexKey(c.key, c.operand!.text), range);
+      return this.versionsUnder(eventIndexKey(c.key, c.operand!.text), range);
     }
-    if (c.op === 'EXISTS') return this.versionsUnder(Bucket.TxEventKeyIndex, eventKeyIndexKey(c.key), range);
-    // other operators: scan every value of this key
+    // EXISTS and the other operators: scan every value of this key
     const prefix = new TextEncoder().encode(`${c.key}=`);
     const out: bigint[] = [];
     let scanned = 0;
@@ -135,7 +136,7 @@ export class TxSearch {
       if (key.length < prefix.length + 9 || key[key.length - 9] !== SEP) continue;
       const v = readU64be(key, key.length - 8);
       if (v < range.lo || v >= range.hi) continue;
-      if (valueMatches(c, dec.decode(key.subarray(prefix.length, key.length - 9)))) out.push(v);
+      if (c.op === 'EXISTS' || valueMatches(c, dec.decode(key.subarray(prefix.length, key.length - 9)))) out.push(v);
     }
     out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     // a tx with two matching values appears twice
@@ -143,9 +144,9 @@ export class TxSearch {
   }
 
   /** Versions in `range` under an index prefix ending in 0x00 (keys prefix ++ uint64be(version)), ascending. */
-  private versionsUnder(bucket: typeof Bucket.TxEventIndex | typeof Bucket.TxEventKeyIndex, prefix: Uint8Array, range: { lo: bigint; hi: bigint }): bigint[] {
+  private versionsUnder(prefix: Uint8Array, range: { lo: bigint; hi: bigint }): bigint[] {
     const out: bigint[] = [];
-    for (const [key] of this.db.range(bucket, concatBytes(prefix, u64be(range.lo)), concatBytes(prefix, u64be(range.hi)))) {
+    for (const [key] of this.db.range(Bucket.TxEventIndex, concatBytes(prefix, u64be(range.lo)), concatBytes(prefix, u64be(range.hi)))) {
       if (out.length >= this.maxScan) this.tooMany();
       out.push(readU64be(key, key.length - 8));
     }
@@ -178,12 +179,20 @@ function isHeightRange(c: Condition): boolean {
   return c.key === 'tx.height' && c.op !== 'EXISTS' && c.op !== 'CONTAINS' && /^-?[0-9]+$/.test(c.operand!.text) && BigInt(c.operand!.text) >= 0n;
 }
 
-/** The cheapest condition to list candidates from: tx.hash, then an exact match, then EXISTS, then any. */
+/** tx.hash and tx.height are not in the event index (TxByHash and the block's version run answer them). */
+function isTxKey(key: string): boolean {
+  return key === 'tx.hash' || key === 'tx.height';
+}
+
+/**
+ * The cheapest condition to list candidates from: tx.hash, then an exact match, then EXISTS, then any; other
+ * tx.hash/tx.height conditions only filter (-1 when nothing can drive: the version range is scanned).
+ */
 function pickDriver(conds: Condition[]): number {
   const rank = (c: Condition) =>
-    c.key === 'tx.hash' && c.op === '=' ? 0 : c.op === '=' && c.operand!.kind === 'string' ? 1 : c.op === 'EXISTS' ? 2 : 3;
+    c.key === 'tx.hash' && c.op === '=' ? 0 : isTxKey(c.key) ? Infinity : c.op === '=' && c.operand!.kind === 'string' ? 1 : c.op === 'EXISTS' ? 2 : 3;
   let best = -1;
-  for (let i = 0; i < conds.length; i++) if (best < 0 || rank(conds[i]!) < rank(conds[best]!)) best = i;
+  for (let i = 0; i < conds.length; i++) if (rank(conds[i]!) < (best < 0 ? Infinity : rank(conds[best]!))) best = i;
   return best;
 }
 

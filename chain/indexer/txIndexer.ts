@@ -21,39 +21,30 @@ export function eventIndexKey(compositeKey: string, value: string, version?: big
   return indexKey(`${compositeKey}=${value}`, version);
 }
 
-/** TxEventKeyIndex key: utf8 "type.key" ++ 0x00 ++ uint64be(version). */
-export function eventKeyIndexKey(compositeKey: string, version?: bigint): Uint8Array {
-  return indexKey(compositeKey, version);
-}
-
 /** What the index holds for one tx. */
 export interface IndexedTx {
   version: bigint;
-  hash: Uint8Array;
-  height: bigint;
   result: Pick<ExecTxResult, 'events'>;
 }
 
-/** Every index key of one tx: [bucket, key]. The indexer writes them; pruning deletes the same ones. */
-export function txIndexKeys(t: IndexedTx): Array<[typeof Bucket.TxEventIndex | typeof Bucket.TxEventKeyIndex, Uint8Array]> {
-  const pairs: Array<[string, string]> = [
-    ['tx.hash', Buffer.from(t.hash).toString('hex').toUpperCase()],
-    ['tx.height', t.height.toString()],
-  ];
-  for (const e of t.result.events) for (const a of e.attributes) if (a.index) pairs.push([`${e.type}.${a.key}`, a.value]);
-  const out: Array<[typeof Bucket.TxEventIndex | typeof Bucket.TxEventKeyIndex, Uint8Array]> = [];
-  const seenKeys = new Set<string>();
-  const seenPairs = new Set<string>();
-  for (const [k, v] of pairs) {
-    // the same attribute often repeats (message.sender from the ante and from each message): one key is enough
-    const pair = `${k}=${v}`;
-    if (seenPairs.has(pair)) continue;
-    seenPairs.add(pair);
-    const key = indexKey(pair, t.version);
-    if (key.length <= MAX_INDEXED_KEY) out.push([Bucket.TxEventIndex, key]);
-    if (!seenKeys.has(k)) {
-      seenKeys.add(k);
-      out.push([Bucket.TxEventKeyIndex, eventKeyIndexKey(k, t.version)]);
+/**
+ * Every index key of one tx (TxEventIndex keys). The indexer writes them; pruning deletes the same ones.
+ * Only what a lookup needs is written, one key per distinct indexed attribute: tx.hash is found through
+ * TxByHash and tx.height through the block's version run, EXISTS scans a key's values, so neither a per-tx
+ * hash/height entry nor a separate key index is kept (they were almost half of a transfer's LMDB writes).
+ */
+export function txIndexKeys(t: IndexedTx): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const seen = new Set<string>();
+  for (const e of t.result.events) {
+    for (const a of e.attributes) {
+      if (!a.index) continue;
+      // the same attribute often repeats (message.sender from the ante and from each message): one key is enough
+      const pair = `${e.type}.${a.key}=${a.value}`;
+      if (seen.has(pair)) continue;
+      seen.add(pair);
+      const key = indexKey(pair, t.version);
+      if (key.length <= MAX_INDEXED_KEY) out.push(key);
     }
   }
   return out;
@@ -67,8 +58,8 @@ export class TxIndexer implements CommitParticipant {
   stage(batch: WriteBatch, block: CommittedBlock): void {
     const empty = new Uint8Array();
     for (const t of block.txs) {
-      for (const [bucket, key] of txIndexKeys({ version: t.version, hash: t.hash, height: block.height, result: t.result })) {
-        batch.put(bucket, key, empty);
+      for (const key of txIndexKeys(t)) {
+        batch.put(Bucket.TxEventIndex, key, empty);
       }
     }
   }

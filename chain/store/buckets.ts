@@ -44,8 +44,7 @@ export const Bucket = {
   // ---- indexes ----
   /** utf8 "type.key=value" ++ 0x00 ++ uint64be(version) -> empty: the tx event index for tx_search. */
   TxEventIndex: 0x40,
-  /** utf8 "type.key" ++ 0x00 ++ uint64be(version) -> empty: for EXISTS conditions. */
-  TxEventKeyIndex: 0x41,
+  // 0x41 retired (a per-key index for EXISTS; EXISTS now scans TxEventIndex): never reuse it
   /** utf8 "s:" sender | "t:" msg type URL ++ 0x00 ++ uint64be(version) -> empty: vector search filters (node-local). */
   TxVectorFilter: 0x42,
 

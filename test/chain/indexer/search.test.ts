@@ -72,6 +72,12 @@ t.test('search over the event index of a real node', async (t) => {
   const hex = Buffer.from(first.hash).toString('hex');
   t.same(amounts(`tx.hash='${hex}'`), ['10uviv'], 'tx.hash in lower case');
   t.same(amounts(`tx.hash='${hex.toUpperCase()}' AND tx.height=2`), [], 'hash outside the height range');
+  // tx.hash and tx.height are not in the event index: other operators on them filter a scan of the range
+  t.same(amounts(`tx.hash CONTAINS '${hex.toUpperCase().slice(0, 12)}'`), ['10uviv'], 'tx.hash CONTAINS');
+  t.same(amounts(`tx.hash EXISTS AND tx.height=2`), ['30uviv']);
+  t.same(amounts(`message.sender='${a!.address}' AND tx.height EXISTS AND transfer.amount EXISTS`), ['10uviv', '30uviv', '40uviv'], 'EXISTS as a filter');
+  t.same(amounts(`tx.height=3 AND transfer.sender EXISTS`), ['40uviv'], 'EXISTS as the driver');
+  t.same(amounts('coin_spent.nothing EXISTS'), [], 'EXISTS of an unknown key');
 
   const page = s.search('message.action EXISTS', { perPage: 2, page: 2 });
   t.equal(page.totalCount, 4, 'exact total');
