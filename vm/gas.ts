@@ -49,6 +49,11 @@ export interface GasSchedule {
   readonly bls12381HashToG1: number;
   readonly bls12381HashToG2: number;
   readonly bls12381PairingEquality: LinearCost;
+  /** Vector collections (capability vivian_vector), on top of the host's storage costs: per insert, + per dimension. */
+  readonly vectorInsert: LinearCost;
+  readonly vectorRemove: number;
+  /** Each stored vector a search compares with the query: per vector, + per dimension. */
+  readonly vectorCompare: LinearCost;
 }
 
 const SDK_GAS = 140_000;
@@ -78,4 +83,7 @@ export const DEFAULT_GAS_SCHEDULE: GasSchedule = Object.freeze({
   bls12381HashToG1: 563 * GAS_PER_US,
   bls12381HashToG2: 871 * GAS_PER_US,
   bls12381PairingEquality: { base: 2112 * GAS_PER_US, perItem: 163 * GAS_PER_US },
+  vectorInsert: { base: 1 * GAS_PER_US, perItem: 1_000 },
+  vectorRemove: 1 * GAS_PER_US,
+  vectorCompare: { base: 250_000, perItem: 1_000 },
 });

@@ -53,11 +53,47 @@ export type StorageOp = 'read' | 'write' | 'remove' | 'scan' | 'next';
  */
 export type StorageGas = (op: StorageOp, keyBytes: number, valueBytes: number) => number;
 
+/** How a vector search scores: integer dot product, or minus the squared Euclidean distance. Higher is better. */
+export enum VectorMetric {
+  Dot = 1,
+  L2 = 2,
+}
+
+/** A collection exists while it holds vectors; its dimension is fixed by its first insert. */
+export interface VectorCollectionInfo {
+  readonly dimension: number;
+  readonly count: number;
+}
+
+/** A search result: the vector's id and its exact integer score. */
+export interface VectorHit {
+  readonly id: bigint;
+  readonly score: number;
+}
+
+/**
+ * The contract's int8 vector collections (capability `vivian_vector`), in a key space of their own that only
+ * these calls reach. The VM checks arguments (sizes, dimension, k, metric) and charges its gas before it calls
+ * a method; the host stores, scans and charges its own storage costs. Everything must be deterministic.
+ */
+export interface VectorCollections {
+  /** Undefined when the collection holds no vectors. */
+  info(collection: Uint8Array): VectorCollectionInfo | undefined;
+  /** Stores `vector` (of the collection's dimension, or the first) under `id`; true when it replaced one. */
+  insert(collection: Uint8Array, id: bigint, vector: Int8Array): boolean;
+  /** Removes `id`; false when it was not there. */
+  remove(collection: Uint8Array, id: bigint): boolean;
+  /** Exact top-k of `query` (the collection's dimension), best first, ties to the smaller id. */
+  search(collection: Uint8Array, query: Int8Array, k: number, metric: VectorMetric): VectorHit[];
+}
+
 export interface Host {
   readonly storage: Storage;
   readonly api: Api;
   readonly querier: Querier;
   readonly storageGas?: StorageGas;
+  /** Vector collections, on chains that offer the `vivian_vector` capability. */
+  readonly vectors?: VectorCollections;
   /** Receives `debug` messages (off on validators: leave it undefined). */
   readonly debug?: (message: string) => void;
 }

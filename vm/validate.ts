@@ -9,6 +9,7 @@ import {
   type EntryPoint,
 } from './abi.js';
 import { VmError, VmErrorCode } from './errors.js';
+import { VECTOR_CAPABILITY, VECTOR_IMPORTS } from './imports/vector.js';
 import type { VmLimits } from './limits.js';
 import { forbidden, readValType, scanExpression, type ValType } from './wasm/features.js';
 import { ByteReader } from './wasm/reader.js';
@@ -32,6 +33,12 @@ export interface ModuleReport {
 interface FuncType {
   params: ValType[];
   results: ValType[];
+}
+
+/** The signature of an `env` import the VM provides (own keys only: "toString" is not an import). */
+function envSignature(field: string): string | undefined {
+  if (Object.hasOwn(ENV_IMPORTS, field)) return ENV_IMPORTS[field];
+  return Object.hasOwn(VECTOR_IMPORTS, field) ? VECTOR_IMPORTS[field] : undefined;
 }
 
 const sig = (t: FuncType) => `${t.params.join(',')}->${t.results.join(',')}`;
@@ -146,7 +153,7 @@ export function validateWasm(wasm: Uint8Array, limits: VmLimits, capabilities: R
           const typeIdx = body.u32();
           const t = types[typeIdx];
           if (!t) throw new VmError(VmErrorCode.InvalidWasm, `invalid wasm: import "${full}" uses unknown type ${typeIdx}`);
-          const expected = module === 'env' ? ENV_IMPORTS[field] : undefined;
+          const expected = module === 'env' ? envSignature(field) : undefined;
           if (expected === undefined) unsupported.push(full);
           else if (sig(t) !== expected) {
             throw new VmError(VmErrorCode.UnsupportedImport, `import "${full}" has signature (${sig(t)}), expected (${expected})`);
@@ -156,7 +163,7 @@ export function validateWasm(wasm: Uint8Array, limits: VmLimits, capabilities: R
           importedFuncs++;
         }
         if (unsupported.length > 0) {
-          throw new VmError(VmErrorCode.UnsupportedImport, `unsupported imports: ${unsupported.map((s) => `"${s}"`).join(', ')}; the VM provides env.${Object.keys(ENV_IMPORTS).join(', env.')}`);
+          throw new VmError(VmErrorCode.UnsupportedImport, `unsupported imports: ${unsupported.map((s) => `"${s}"`).join(', ')}; the VM provides env.${[...Object.keys(ENV_IMPORTS), ...Object.keys(VECTOR_IMPORTS)].join(', env.')}`);
         }
         break;
       }
@@ -338,6 +345,12 @@ export function validateWasm(wasm: Uint8Array, limits: VmLimits, capabilities: R
     .filter((n) => n.startsWith(CAPABILITY_PREFIX))
     .map((n) => n.slice(CAPABILITY_PREFIX.length))
     .sort();
+  // The vector imports exist for every contract (instantiation never depends on imports), but only a contract
+  // that declares the capability may use them, so a chain without it refuses such code at upload.
+  const vectorImports = [...importNames].filter((n) => Object.hasOwn(VECTOR_IMPORTS, n)).sort();
+  if (vectorImports.length > 0 && !requiredCapabilities.includes(VECTOR_CAPABILITY)) {
+    throw new VmError(VmErrorCode.UnavailableCapability, `the contract imports env.${vectorImports.join(', env.')} without declaring the capability: export requires_${VECTOR_CAPABILITY}`);
+  }
   const missing = requiredCapabilities.filter((c) => !capabilities.has(c));
   if (missing.length > 0) {
     throw new VmError(VmErrorCode.UnavailableCapability, `the contract requires capabilities this chain does not offer: ${missing.join(', ')}`);

@@ -4,6 +4,7 @@ import { VmError, VmErrorCode } from '../errors.js';
 import { Order } from '../host.js';
 import { ABI_LIMITS as L } from '../limits.js';
 import * as crypto from './crypto.js';
+import { createVectorImports, type VECTOR_IMPORTS } from './vector.js';
 import type { LinearCost } from '../gas.js';
 
 const te = new TextEncoder();
@@ -13,11 +14,11 @@ const EMPTY = new Uint8Array(0);
 const errorHigh = (code: number) => BigInt(code) << 32n;
 
 /**
- * The full CosmWasm `env` import set, bound to one call. Every function is provided to every contract, so
+ * The full CosmWasm `env` import set, plus VIVIAN's vector collection imports (vector.ts), bound to one call. Every function is provided to every contract, so
  * instantiation never depends on which of them a contract imports. Semantics and return codes follow
  * CosmWasm's packages/vm/src/imports.rs.
  */
-export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPORTS, (...args: number[]) => unknown> {
+export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPORTS | keyof typeof VECTOR_IMPORTS, (...args: never[]) => unknown> {
   const s = ctx.schedule;
   const host = ctx.host;
   const enter = () => ctx.charge(s.hostCall);
@@ -90,7 +91,7 @@ export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPO
     return text === undefined ? { error: addrError('Input is not valid UTF-8') } : text;
   };
 
-  return {
+  const standard: Record<keyof typeof ENV_IMPORTS, (...args: number[]) => unknown> = {
     abort(msgPtr) {
       enter();
       const message = ctx.readString(msgPtr, L.abortMessage, 'abort message');
@@ -222,4 +223,5 @@ export function createEnvImports(ctx: CallContext): Record<keyof typeof ENV_IMPO
     bls12_381_hash_to_g1: blsHashTo(s.bls12381HashToG1, crypto.bls12381HashToG1),
     bls12_381_hash_to_g2: blsHashTo(s.bls12381HashToG2, crypto.bls12381HashToG2),
   };
+  return { ...standard, ...createVectorImports(ctx) };
 }

@@ -6,3 +6,4 @@ export * from './embedding.js';
 export * from './module.js';
 export * from './txIndex.js';
 export * from './proofs.js';
+export * from './contractCollections.js';

@@ -18,12 +18,16 @@ export const HISTORY_PREFIX = Uint8Array.of(WASM_PREFIX, 0x05);
 export const CONTRACTS_BY_CODE_PREFIX = Uint8Array.of(WASM_PREFIX, 0x06);
 /** checksum -> original wasm bytes */
 export const CODE_BYTES_PREFIX = Uint8Array.of(WASM_PREFIX, 0x07);
+/** contract address bytes ++ collection keys (chain/modules/vector/contractCollections.ts) -> vector collections */
+export const CONTRACT_VECTORS_PREFIX = Uint8Array.of(WASM_PREFIX, 0x08);
 
 const te = new TextEncoder();
 
 export const codeInfoKey = (codeId: bigint): Uint8Array => concatBytes(CODE_INFO_PREFIX, u64be(codeId));
 export const contractInfoKey = (addr: Uint8Array): Uint8Array => concatBytes(CONTRACT_INFO_PREFIX, addr);
 export const contractStorePrefix = (addr: Uint8Array): Uint8Array => concatBytes(CONTRACT_STORE_PREFIX, addr);
+/** Apart from the contract's own store, so only the vector imports reach a contract's vectors. */
+export const contractVectorsPrefix = (addr: Uint8Array): Uint8Array => concatBytes(CONTRACT_VECTORS_PREFIX, addr);
 export const sequenceKey = (name: string): Uint8Array => concatBytes(SEQUENCE_PREFIX, te.encode(name));
 export const historyPrefix = (addr: Uint8Array): Uint8Array => concatBytes(HISTORY_PREFIX, addr);
 export const codeBytesKey = (checksum: Uint8Array): Uint8Array => concatBytes(CODE_BYTES_PREFIX, checksum);
