@@ -4,6 +4,7 @@ import { AccessType } from 'cosmjs-types/cosmwasm/wasm/v1/types';
 import {
   Order,
   OutOfGasError,
+  VECTOR_CAPABILITY,
   VmError,
   WasmVm,
   type Env,
@@ -25,6 +26,7 @@ import { VivianError } from '../../types/errors.js';
 import { SdkErrors } from '../../types/sdkErrors.js';
 import type { AuthKeeper } from '../auth/keeper.js';
 import type { BankKeeper } from '../bank/keeper.js';
+import { ContractVectorCollections } from '../vector/contractCollections.js';
 import { classicContractAddress, predictableContractAddress } from './address.js';
 import { WasmErrors } from './errors.js';
 import {
@@ -33,6 +35,7 @@ import {
   contractInfoKey,
   contractsByCodeKey,
   contractStorePrefix,
+  contractVectorsPrefix,
   historyPrefix,
   sequenceKey,
 } from './keys.js';
@@ -191,7 +194,7 @@ export class WasmKeeper {
     vm?: WasmVm,
   ) {
     this.config = { ...DEFAULT_WASM_CONFIG, ...config };
-    this.vm = vm ?? new WasmVm({ capabilities: ['iterator', 'cosmwasm_1_1', 'cosmwasm_1_2', 'cosmwasm_1_3', 'cosmwasm_1_4', 'cosmwasm_2_0', 'cosmwasm_2_1', 'cosmwasm_2_2'], cacheSize: this.config.cacheSize });
+    this.vm = vm ?? new WasmVm({ capabilities: ['iterator', 'cosmwasm_1_1', 'cosmwasm_1_2', 'cosmwasm_1_3', 'cosmwasm_1_4', 'cosmwasm_2_0', 'cosmwasm_2_1', 'cosmwasm_2_2', VECTOR_CAPABILITY], cacheSize: this.config.cacheSize });
   }
 
   // ---------------------------------------------------------------- records
@@ -471,6 +474,7 @@ export class WasmKeeper {
       api: addressApi,
       querier: { queryChain: (req, gasLimit, stackUsed) => this.queryChain(store, block, req, gasLimit, stackUsed, queryDepth) },
       storageGas: () => 0,
+      vectors: new ContractVectorCollections(new PrefixStore(store, contractVectorsPrefix(parseAddress(address)))),
     };
   }
 
