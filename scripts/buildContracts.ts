@@ -2,26 +2,18 @@
  * Builds every contract in contracts/<name>/ (entry file contract.ts) into contracts/build/<name>.wasm with
  * AssemblyScript. Reproducible: the same sources and compiler give the same bytes (the checksum is printed).
  *   npx tsx scripts/buildContracts.ts [name...]
- * The flags are the SDK's requirements, kept here once: no bulk memory (the VM refuses it), the stub runtime
- * (every call runs in a fresh instance, so nothing needs freeing), AS's abort routed to the ABI's.
+ * The compiler flags and layout live in chain/cli/contractBuild.ts, shared with `vivian contract build`.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
+import { compileContract } from '../chain/cli/contractBuild.js';
+
+export { ASC_FLAGS } from '../chain/cli/contractBuild.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONTRACTS = join(ROOT, 'contracts');
-const NOT_CONTRACTS = new Set(['sdk', 'build', 'node_modules']);
-
-export const ASC_FLAGS = [
-  '--runtime', 'stub',
-  '--disable', 'bulk-memory',
-  '--use', 'abort=contracts/sdk/abort/contractAbort',
-  '--optimizeLevel', '3',
-  '--shrinkLevel', '1',
-];
+const NOT_CONTRACTS = new Set(['sdk', 'build', 'template', 'node_modules']);
 
 export function contractNames(): string[] {
   return readdirSync(CONTRACTS, { withFileTypes: true })
@@ -32,31 +24,16 @@ export function contractNames(): string[] {
 
 /** Compiles one contract; resolves to the output path, or rejects with the compiler's diagnostics. */
 export async function buildContract(name: string, outDir = join(CONTRACTS, 'build')): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
-  const entry = relative(ROOT, join(CONTRACTS, name, 'contract.ts'));
-  const out = join(outDir, `${name}.wasm`);
-  let log = '';
-  const { error } = await asc.main([entry, '-o', relative(ROOT, out), ...ASC_FLAGS], {
-    stdout: { write: (s: string) => ((log += s), true) } as never,
-    stderr: { write: (s: string) => ((log += s), true) } as never,
-    readFile: (file: string, baseDir: string) => {
-      const p = resolve(ROOT, baseDir, file);
-      return existsSync(p) ? readFileSync(p, 'utf8') : null;
-    },
-  } as never);
-  if (error) throw new Error(`contract ${name} failed to build:\n${log || error.message}`);
-  return out;
+  const built = await compileContract({ name, sourceDir: join(CONTRACTS, name), outFile: join(outDir, `${name}.wasm`) });
+  return built.path;
 }
 
 async function main(): Promise<void> {
-  process.chdir(ROOT);
   const wanted = process.argv.slice(2);
   const names = wanted.length ? wanted : contractNames();
   for (const name of names) {
-    const out = await buildContract(name);
-    const bytes = readFileSync(out);
-    const checksum = createHash('sha256').update(bytes).digest('hex');
-    console.log(`${name}: ${relative(ROOT, out)} ${bytes.length} bytes sha256 ${checksum}`);
+    const b = await compileContract({ name, sourceDir: join(CONTRACTS, name), outFile: join(CONTRACTS, 'build', `${name}.wasm`) });
+    console.log(`${name}: ${relative(ROOT, b.path)} ${b.bytes.length} bytes sha256 ${b.checksum}`);
   }
 }
 
