@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { GasPrice, SigningStargateClient, StargateClient, calculateFee, type DeliverTxResponse, type StdFee } from '@cosmjs/stargate';
+import { GasPrice, SigningStargateClient, StargateClient, calculateFee, defaultRegistryTypes, type DeliverTxResponse, type IndexedTx, type StdFee } from '@cosmjs/stargate';
+import { Registry, type EncodeObject, type GeneratedType } from '@cosmjs/proto-signing';
 import { connectComet } from '@cosmjs/tendermint-rpc';
 import { CliError, parseOutput, print, readLine } from '../io.js';
 import { openKeyring } from './keys.js';
@@ -9,7 +10,7 @@ import { parseAddress } from '../../crypto/addresses.js';
 export const DEFAULT_NODE = 'http://127.0.0.1:26657';
 const GAS_ADJUSTMENT = 1.4;
 
-function nodeFlags(cmd: Command): Command {
+export function nodeFlags(cmd: Command): Command {
   return cmd.option('--node <url>', 'CometBFT JSON-RPC endpoint of a node', DEFAULT_NODE).option('--output <format>', 'json or text', 'text');
 }
 
@@ -32,13 +33,10 @@ function txView(r: DeliverTxResponse | { transactionHash: string; code: number; 
   };
 }
 
-export function registerClientCommands(program: Command): void {
-  const tx = program.command('tx').description('sign and broadcast transactions');
-  const bank = tx.command('bank').description('bank transactions');
-  nodeFlags(
-    bank
-      .command('send <from_key> <to_address> <amount>')
-      .description('send AMOUNT (e.g. 1000uviv) from a keyring key to an address')
+/** The flags every signing command takes (the key comes from --from or, for bank send, a positional). */
+export function txFlags(cmd: Command): Command {
+  return nodeFlags(
+    cmd
       .requiredOption('--chain-id <id>', 'chain id the tx is signed for (must match the node)')
       .option('--fees <coins>', 'fee to pay, e.g. 5000uviv (default: gas × --gas-prices)')
       .option('--gas <gas>', 'gas limit, or auto to simulate first', 'auto')
@@ -47,32 +45,54 @@ export function registerClientCommands(program: Command): void {
       .option('--yes', 'broadcast without asking for confirmation')
       .option('--home <dir>', 'client home holding the keyring')
       .option('--keyring-backend <backend>', 'file or test', 'file'),
-  ).action(async (fromKey: string, to: string, amountStr: string, o) => {
-    const output = parseOutput(o.output);
-    try {
-      parseAddress(to);
-    } catch (e) {
-      throw new CliError(`invalid recipient ${to}: ${(e as Error).message}`);
-    }
-    const amount = coinsToWire(parseCoinsString(amountStr));
-    if (amount.length === 0) throw new CliError('AMOUNT must name at least one coin, e.g. 1000uviv');
-    const kr = await openKeyring(o, true);
-    const key = await kr.show(fromKey);
-    const signer = await kr.signer(fromKey);
-    let client: SigningStargateClient;
-    try {
-      client = await SigningStargateClient.connectWithSigner(o.node, signer);
-    } catch (e) {
-      throw new CliError(`cannot reach the node at ${o.node}: ${(e as Error).message}`);
-    }
+  );
+}
+
+export interface TxFlags {
+  chainId: string;
+  fees?: string;
+  gas: string;
+  gasPrices: string;
+  memo: string;
+  yes?: boolean;
+  home?: string;
+  keyringBackend?: string;
+  node: string;
+  output: string;
+}
+
+/** What the caller wants signed: messages built once the signer's address is known, and a line for the prompt. */
+export interface TxRequest {
+  messages: (sender: string) => EncodeObject[];
+  describe: (sender: string) => string;
+  /** message types beyond the default Cosmos ones (e.g. CosmWasm's) */
+  registryTypes?: ReadonlyArray<[string, GeneratedType]>;
+}
+
+/**
+ * Signs with a keyring key, broadcasts and waits for the block: simulates first for --gas auto, asks for
+ * confirmation unless --yes, and resolves with the committed tx (whatever its code).
+ */
+export async function signAndBroadcast(o: TxFlags, fromKey: string, req: TxRequest): Promise<IndexedTx> {
+  const kr = await openKeyring(o, true);
+  const key = await kr.show(fromKey);
+  const signer = await kr.signer(fromKey);
+  let client: SigningStargateClient;
+  try {
+    const registry = new Registry([...defaultRegistryTypes, ...(req.registryTypes ?? [])]);
+    client = await SigningStargateClient.connectWithSigner(o.node, signer, { registry });
+  } catch (e) {
+    throw new CliError(`cannot reach the node at ${o.node}: ${(e as Error).message}`);
+  }
+  try {
     const chainId = await client.getChainId();
     if (chainId !== o.chainId) throw new CliError(`--chain-id ${o.chainId} does not match the node's chain ${chainId}`);
-    const msg = { typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: key.address, toAddress: to, amount } };
+    const msgs = req.messages(key.address);
 
     let gas: number;
     if (o.gas === 'auto') {
       try {
-        gas = Math.ceil((await client.simulate(key.address, [msg], o.memo)) * GAS_ADJUSTMENT);
+        gas = Math.ceil((await client.simulate(key.address, msgs, o.memo)) * GAS_ADJUSTMENT);
       } catch (e) {
         throw new CliError(`simulation failed: ${(e as Error).message}`);
       }
@@ -81,22 +101,48 @@ export function registerClientCommands(program: Command): void {
     const fee: StdFee = o.fees ? { amount: coinsToWire(parseCoinsString(o.fees)), gas: String(gas) } : calculateFee(gas, GasPrice.fromString(o.gasPrices));
 
     if (!o.yes) {
-      process.stderr.write(`send ${amountStr} from ${key.address} to ${to}, fee ${fee.amount.map((c) => c.amount + c.denom).join(',') || '0'}, gas ${gas}\n`);
+      process.stderr.write(`${req.describe(key.address)}, fee ${fee.amount.map((c) => c.amount + c.denom).join(',') || '0'}, gas ${gas}\n`);
       const answer = await readLine('confirm transaction before signing and broadcasting [y/N]: ');
       if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('aborted');
     }
-    const hash = await client.signAndBroadcastSync(key.address, [msg], fee, o.memo);
+    const hash = await client.signAndBroadcastSync(key.address, msgs, fee, o.memo);
     // wait for the block (cosmjs's own wait polls every 3 s; blocks here are ~1 s)
     for (let i = 0; i < 120; i++) {
       const found = await client.getTx(hash);
-      if (found) {
-        print(txView({ transactionHash: hash, code: found.code, height: found.height, rawLog: found.rawLog, gasUsed: found.gasUsed, gasWanted: found.gasWanted }), output);
-        if (found.code !== 0) process.exitCode = 1;
-        return;
-      }
+      if (found) return found;
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new CliError(`tx ${hash} was accepted into the mempool but not committed within 30 s`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** The committed tx as the CLI prints it: hash, code, height, gas and log. */
+export function committedTxView(found: IndexedTx) {
+  return txView({ transactionHash: found.hash, code: found.code, height: found.height, rawLog: found.rawLog, gasUsed: found.gasUsed, gasWanted: found.gasWanted });
+}
+
+export function registerClientCommands(program: Command): void {
+  const tx = program.command('tx').description('sign and broadcast transactions');
+  const bank = tx.command('bank').description('bank transactions');
+  txFlags(
+    bank.command('send <from_key> <to_address> <amount>').description('send AMOUNT (e.g. 1000uviv) from a keyring key to an address'),
+  ).action(async (fromKey: string, to: string, amountStr: string, o: TxFlags) => {
+    const output = parseOutput(o.output);
+    try {
+      parseAddress(to);
+    } catch (e) {
+      throw new CliError(`invalid recipient ${to}: ${(e as Error).message}`);
+    }
+    const amount = coinsToWire(parseCoinsString(amountStr));
+    if (amount.length === 0) throw new CliError('AMOUNT must name at least one coin, e.g. 1000uviv');
+    const found = await signAndBroadcast(o, fromKey, {
+      messages: (from) => [{ typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: { fromAddress: from, toAddress: to, amount } }],
+      describe: (from) => `send ${amountStr} from ${from} to ${to}`,
+    });
+    print(committedTxView(found), output);
+    if (found.code !== 0) process.exitCode = 1;
   });
 
   const query = program.command('query').alias('q').description('query a node');
