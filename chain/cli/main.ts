@@ -8,6 +8,8 @@ import { registerClientCommands } from './commands/client.js';
 import { registerVerifyCommands } from './commands/verify.js';
 import { registerLocalnetCommands } from './commands/localnet.js';
 import { registerSimilarCommand } from './commands/similar.js';
+import { registerWasmCommands } from './commands/wasm.js';
+import { registerContractCommands } from './commands/contract.js';
 
 /** The `vivian` command. The only code that prints to the terminal or exits. */
 export function buildProgram(): Command {
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerVerifyCommands(program);
   registerLocalnetCommands(program);
   registerSimilarCommand(program);
+  registerWasmCommands(program);
+  registerContractCommands(program);
   return program;
 }
 
