@@ -15,3 +15,4 @@ export { Expiration, Duration } from './expiration';
 export { Decimal } from './decimal';
 export { stringify, RawMsg } from './rawJson';
 export { parseU64Text, stringOf, optionalStringOf, addressOf, u64Of, optionalU64Of, boolOf, pageLimit } from './fields';
+export { VectorCollection, VectorHit, Metric, VectorCode, vectorCodeMessage, requires_vivian_vector, MAX_VECTOR_DIMENSION, MAX_COLLECTION_NAME, MAX_VECTOR_K } from './vector';
