@@ -80,6 +80,31 @@ export function initLocalnet(o: LocalnetInitOptions): LocalnetFile {
   return file;
 }
 
+export interface NodeProcess {
+  readonly child: ChildProcess;
+  /** Resolves once the node's servers listen (its banner's `rest` line); rejects if it exits first. */
+  readonly ready: Promise<void>;
+}
+
+/**
+ * Runs `vivian start --home HOME` as a child process; `cli` is the command that runs the CLI (e.g.
+ * [node, bin/vivian.js]). Every line it prints goes to `onLine`.
+ */
+export function spawnNodeProcess(cli: readonly string[], home: string, onLine: (line: string) => void): NodeProcess {
+  const child = spawn(cli[0]!, [...cli.slice(1), 'start', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = new Promise<void>((resolve, reject) => {
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        onLine(line);
+        if (/^rest\s+http/.test(line)) resolve();
+      });
+    }
+    child.once('exit', (code, signal) => reject(new Error(`the node in ${home} exited (${signal ?? code}) before it was ready`)));
+  });
+  ready.catch(() => {}); // a caller that never waits is told through onLine and the exit event
+  return { child, ready };
+}
+
 export function readLocalnet(home: string): LocalnetFile {
   const path = join(resolve(home), 'localnet.json');
   if (!existsSync(path)) throw new CliError(`${home} has no localnet.json; run \`vivian localnet init --home ${home}\` first`);
@@ -132,11 +157,9 @@ export function registerLocalnetCommands(program: Command): void {
     .requiredOption('--home <dir>', 'directory given to `localnet init`')
     .action(async (o) => {
       const file = readLocalnet(o.home);
+      const cli = [process.execPath, ...process.execArgv, process.argv[1]!];
       const children: ChildProcess[] = file.nodes.map((n) => {
-        const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'start', '--home', n.home], { stdio: ['ignore', 'pipe', 'pipe'] });
-        for (const stream of [child.stdout!, child.stderr!]) {
-          createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${n.name}] ${line}\n`));
-        }
+        const { child } = spawnNodeProcess(cli, n.home, (line) => process.stdout.write(`[${n.name}] ${line}\n`));
         child.on('exit', (code, signal) => process.stdout.write(`[${n.name}] exited (${signal ?? code})\n`));
         return child;
       });
