@@ -5,6 +5,19 @@ import { INSTRUMENTED } from './instrument.js';
 import type { VmLimits } from './limits.js';
 
 const REGION_SIZE = 12;
+
+/** Where a reused instance finds the host of the call it is running. */
+export interface HostSlot {
+  current: Host;
+}
+
+/**
+ * A Host that forwards every property to `slot.current`: the imports of a reused instance are created once and
+ * keep one Host object, while each call brings its own.
+ */
+export function forwardingHost(slot: HostSlot): Host {
+  return new Proxy({} as Host, { get: (_target, key) => (slot.current as unknown as Record<PropertyKey, unknown>)[key] });
+}
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -19,15 +32,20 @@ export class CallContext {
   readonly iterators: StorageIterator[] = [];
   externalGas = 0n;
 
+  /**
+   * `host`, `gasLimit` and `readOnly` belong to the current call: a context bound to a reused instance starts
+   * each call with `begin` (its imports keep this object, so `host` is then a stable forwarder, see forwardingHost).
+   */
   constructor(
     readonly host: Host,
     readonly schedule: GasSchedule,
     readonly limits: VmLimits,
-    readonly gasLimit: bigint,
-    readonly readOnly: boolean,
+    public gasLimit: bigint,
+    public readOnly: boolean,
   ) {}
 
-  bind(instance: WebAssembly.Instance, stackBase: number): void {
+  /** Takes the instance's memory, allocator and instrumentation globals. */
+  bind(instance: WebAssembly.Instance): void {
     const ex = instance.exports as Record<string, unknown>;
     this.memory = (ex.memory instanceof WebAssembly.Memory ? ex.memory : ex[INSTRUMENTED.memoryExport]) as WebAssembly.Memory;
     if (!(this.memory instanceof WebAssembly.Memory)) {
@@ -36,7 +54,15 @@ export class CallContext {
     this.allocateFn = ex.allocate as (size: number) => number;
     this.gasGlobal = ex[INSTRUMENTED.gasGlobal] as WebAssembly.Global;
     this.stackGlobal = ex[INSTRUMENTED.stackGlobal] as WebAssembly.Global;
-    if (this.gasGlobal) this.gasGlobal.value = this.gasLimit;
+  }
+
+  /** Starts a call: its gas limit, read-only flag and the call-depth budget its callers used. */
+  begin(gasLimit: bigint, readOnly: boolean, stackBase: number): void {
+    this.gasLimit = gasLimit;
+    this.readOnly = readOnly;
+    this.iterators.length = 0;
+    this.externalGas = 0n;
+    if (this.gasGlobal) this.gasGlobal.value = gasLimit;
     if (this.stackGlobal) this.stackGlobal.value = stackBase;
   }
 

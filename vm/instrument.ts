@@ -28,6 +28,8 @@ export const INSTRUMENTED = Object.freeze({
   gasGlobal: '__vivian_gas',
   stackGlobal: '__vivian_stack',
   memoryExport: '__vivian_memory',
+  /** Every mutable global of the contract is exported as `__vivian_global_<index>`, so a reused instance can be reset. */
+  globalExportPrefix: '__vivian_global_',
   startExport: '__vivian_start',
   outOfGas: 'out_of_gas',
   stackExceeded: 'stack_exceeded',
@@ -69,11 +71,24 @@ export function instrumentWasm(wasm: Uint8Array, opts: InstrumentOptions): Uint8
     const start = mod.getStart();
     if (start) mod.addFunctionExport(binaryen.getFunctionInfo(start).name, INSTRUMENTED.startExport);
     if (!hasMemoryExport(mod)) mod.addMemoryExport('0', INSTRUMENTED.memoryExport);
+    exportMutableGlobals(mod);
     if (!mod.validate()) throw new VmError(VmErrorCode.InvalidWasm, 'invalid wasm: instrumented module does not validate');
     const out = mod.emitBinary();
     return patchBinary(out, opts.limits.maxMemoryPages);
   } finally {
     mod.dispose();
+  }
+}
+
+/**
+ * Memory, the table (immutable: no instruction that changes it passes validation) and mutable globals are an
+ * instance's whole state; with the globals exported, the VM can return a used instance to its fresh state.
+ */
+function exportMutableGlobals(mod: binaryen.Module): void {
+  const own = new Set<string>([INSTRUMENTED.gasGlobal, INSTRUMENTED.stackGlobal]);
+  for (let i = 0; i < mod.getNumGlobals(); i++) {
+    const info = binaryen.getGlobalInfo(mod.getGlobalByIndex(i));
+    if (info.mutable && !own.has(info.name)) mod.addGlobalExport(info.name, `${INSTRUMENTED.globalExportPrefix}${i}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { VM_INTERNAL_MODULE, type EntryPoint } from './abi.js';
 import { LruCache } from './cache.js';
-import { CallContext } from './context.js';
+import { CallContext, forwardingHost, type HostSlot } from './context.js';
 import { OutOfGasError, VmError, VmErrorCode } from './errors.js';
 import { DEFAULT_GAS_SCHEDULE, type GasSchedule } from './gas.js';
 import type { Host } from './host.js';
@@ -22,6 +22,8 @@ export interface VmOptions {
   readonly loadCode?: (checksum: Uint8Array) => Uint8Array | undefined;
   /** Benchmarks only: compile without gas and depth metering, to measure the instrumentation's cost. */
   readonly unmetered?: boolean;
+  /** Idle instances kept for reuse, at most one per module (each holds a memory reservation). Default 16; 0 disables. */
+  readonly instancePoolSize?: number;
 }
 
 export interface CallOptions {
@@ -57,6 +59,24 @@ interface CompiledCode {
   readonly report: ModuleReport;
 }
 
+/**
+ * An instance with its call context and imports, reusable after a call: `reset` returns its memory and mutable
+ * globals to what instantiation gave (the table cannot change), which is exactly the state of a fresh instance.
+ * Creating an instance costs far more than the copy (V8 reserves and maps a new memory each time).
+ */
+interface PooledInstance {
+  readonly module: WebAssembly.Module;
+  readonly exports: Record<string, (...a: number[]) => number>;
+  readonly ctx: CallContext;
+  readonly slot: HostSlot;
+  readonly memory: WebAssembly.Memory;
+  readonly pristineMemory: Uint8Array;
+  readonly pristineGlobals: ReadonlyArray<readonly [WebAssembly.Global, number | bigint]>;
+}
+
+/** Instances with more initial memory than this are not kept: restoring them would cost more than it saves. */
+const MAX_POOLED_MEMORY_BYTES = 4 * 1024 * 1024;
+
 const te = new TextEncoder();
 const td = new TextDecoder();
 
@@ -71,6 +91,8 @@ export class WasmVm {
   private readonly cache: LruCache<string, CompiledCode>;
   private readonly loadCode?: (checksum: Uint8Array) => Uint8Array | undefined;
   private readonly unmetered: boolean;
+  /** Idle instances by code checksum (one each), least recently used dropped first. */
+  private readonly idle: LruCache<string, PooledInstance> | undefined;
 
   constructor(options: VmOptions = {}) {
     this.schedule = options.schedule ?? DEFAULT_GAS_SCHEDULE;
@@ -79,6 +101,8 @@ export class WasmVm {
     this.cache = new LruCache(options.cacheSize ?? 100);
     if (options.loadCode) this.loadCode = options.loadCode;
     this.unmetered = options.unmetered ?? false;
+    const poolSize = options.instancePoolSize ?? 16;
+    if (poolSize > 0) this.idle = new LruCache(poolSize);
   }
 
   static checksum(wasm: Uint8Array): Uint8Array {
@@ -179,24 +203,17 @@ export class WasmVm {
       throw new VmError(VmErrorCode.MissingEntryPoint, `the contract has no "${entry}" entry point`);
     }
     if (gasLimit < 0n || gasLimit >= 2n ** 63n) throw new RangeError(`gas limit ${gasLimit} out of range`);
-    const ctx = new CallContext(host, this.schedule, this.limits, gasLimit, opts.readOnly ?? false);
-    const imports: WebAssembly.Imports = {
-      env: createEnvImports(ctx),
-      [VM_INTERNAL_MODULE]: {
-        [INSTRUMENTED.outOfGas]: () => {
-          throw new OutOfGasError(gasLimit);
-        },
-        [INSTRUMENTED.stackExceeded]: () => {
-          throw new VmError(VmErrorCode.CallDepthExceeded, `call depth exceeded: the contract nested calls beyond the VM's stack budget of ${this.limits.maxStackBytes} bytes`);
-        },
-      },
-    };
+    const key = hex(checksum);
+    let inst: PooledInstance | undefined;
+    let ctx: CallContext | undefined;
     try {
-      const instance = new WebAssembly.Instance(module, imports);
-      ctx.bind(instance, opts.stackUsed ?? 0);
-      const ex = instance.exports as Record<string, (...a: number[]) => number>;
+      inst = this.acquire(key, module);
+      ctx = inst.ctx;
+      inst.slot.current = host;
+      ctx.begin(gasLimit, opts.readOnly ?? false, opts.stackUsed ?? 0);
+      const ex = inst.exports;
       ex[INSTRUMENTED.startExport]?.();
-      const ptrs = args.map((a) => ctx.writeToContract(a));
+      const ptrs = args.map((a) => ctx!.writeToContract(a));
       const resultPtr = ex[entry]!(...ptrs) >>> 0;
       const data = ctx.readRegion(resultPtr, this.limits.maxResultBytes, 'contract result');
       ex.deallocate!(resultPtr);
@@ -204,11 +221,68 @@ export class WasmVm {
     } catch (err) {
       const vmErr = toVmError(err);
       if (!vmErr) throw err;
-      (vmErr as VmError & VmCallFailure).gasUsed = vmErr instanceof OutOfGasError ? gasLimit : ctx.gasUsed();
+      (vmErr as VmError & VmCallFailure).gasUsed = vmErr instanceof OutOfGasError ? gasLimit : (ctx?.gasUsed() ?? 0n);
       throw vmErr;
+    } finally {
+      if (inst) this.release(key, inst);
     }
   }
+
+  /** The idle instance of this code, or a new one. */
+  private acquire(key: string, module: WebAssembly.Module): PooledInstance {
+    const idle = this.idle?.get(key);
+    if (idle && idle.module === module) {
+      this.idle!.delete(key);
+      return idle;
+    }
+    return this.instantiateModule(module);
+  }
+
+  /** Resets a used instance to its fresh state and keeps it, unless its memory grew (memory cannot shrink). */
+  private release(key: string, inst: PooledInstance): void {
+    inst.slot.current = DETACHED_HOST;
+    if (!this.idle || this.idle.has(key)) return; // a nested call of the same code already returned one
+    if (inst.memory.buffer.byteLength !== inst.pristineMemory.length) return;
+    new Uint8Array(inst.memory.buffer).set(inst.pristineMemory);
+    for (const [global, value] of inst.pristineGlobals) global.value = value;
+    inst.ctx.iterators.length = 0;
+    this.idle.set(key, inst);
+  }
+
+  private instantiateModule(module: WebAssembly.Module): PooledInstance {
+    const slot: HostSlot = { current: DETACHED_HOST };
+    const ctx = new CallContext(forwardingHost(slot), this.schedule, this.limits, 0n, false);
+    const imports: WebAssembly.Imports = {
+      env: createEnvImports(ctx),
+      [VM_INTERNAL_MODULE]: {
+        [INSTRUMENTED.outOfGas]: () => {
+          throw new OutOfGasError(ctx.gasLimit);
+        },
+        [INSTRUMENTED.stackExceeded]: () => {
+          throw new VmError(VmErrorCode.CallDepthExceeded, `call depth exceeded: the contract nested calls beyond the VM's stack budget of ${this.limits.maxStackBytes} bytes`);
+        },
+      },
+    };
+    const instance = new WebAssembly.Instance(module, imports);
+    ctx.bind(instance);
+    const exports = instance.exports as Record<string, unknown>;
+    const pristineGlobals: Array<readonly [WebAssembly.Global, number | bigint]> = [];
+    for (const [name, value] of Object.entries(exports)) {
+      if (name.startsWith(INSTRUMENTED.globalExportPrefix) && value instanceof WebAssembly.Global) pristineGlobals.push([value, value.value as number | bigint]);
+    }
+    const memory = ctx.memory;
+    // a module too large to restore cheaply gets an empty snapshot: its size never matches, so it is never kept
+    const pristineMemory = memory.buffer.byteLength <= MAX_POOLED_MEMORY_BYTES ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
+    return { module, exports: exports as PooledInstance['exports'], ctx, slot, memory, pristineMemory, pristineGlobals };
+  }
 }
+
+/** What an idle instance's imports see: nothing (an import can only run during a call). */
+const DETACHED_HOST: Host = new Proxy({} as Host, {
+  get: () => {
+    throw new Error('no call is running on this instance');
+  },
+});
 
 /** Engine traps become ContractTrap; VM errors pass; anything else (the host's own errors) is not ours. */
 function toVmError(err: unknown): VmError | undefined {

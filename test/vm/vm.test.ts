@@ -213,3 +213,48 @@ t.test('a start function runs under gas before the entry point', async (t) => {
   const { err } = run(vm, `(func $init (loop $l (br $l))) (start $init) (func (export "execute") (param i32 i32 i32) (result i32) (call $ok))`, RESPONSE, 5_000_000n);
   t.ok(err instanceof OutOfGasError, 'an endless start function runs out of gas instead of hanging instantiation');
 });
+
+t.test('instances are reused between calls, each call starting from a fresh instance state', async (t) => {
+  // traps when it sees a global or memory byte a previous call set; "x" dirties both and traps, "g" grows memory
+  const body = `(global $n (mut i32) (i32.const 0))
+    (func $fresh (if (i32.or (global.get $n) (i32.load8_u (i32.const 2000))) (then unreachable)))
+    (func (export "execute") (param i32 i32 i32) (result i32) (local $first i32)
+      (call $fresh)
+      (global.set $n (i32.const 1))
+      (i32.store8 (i32.const 2000) (i32.const 7))
+      (local.set $first (i32.load8_u (i32.load (local.get 2))))
+      (if (i32.eq (local.get $first) (i32.const 120)) (then unreachable))
+      (if (i32.eq (local.get $first) (i32.const 103)) (then (drop (memory.grow (i32.const 1)))))
+      (if (i32.eq (local.get $first) (i32.const 113)) (then (drop (call $query_chain (local.get 2)))))
+      (if (i32.ne (global.get $n) (i32.const 1)) (then unreachable))
+      (call $ok))
+    (func (export "query") (param i32 i32) (result i32) (call $fresh) (global.set $n (i32.const 1)) (call $ok))`;
+  const code = contract(body);
+  const calls = ['{}', 'x', '{}', 'g', '{}', 'q', '{}', '{}'];
+  const outcomes = (pooled: WasmVm) => {
+    const { checksum } = pooled.storeCode(code);
+    // "q" queries the same contract from inside the call: the nested call needs an instance of its own
+    const host = testHost({
+      querier: {
+        queryChain: () => {
+          pooled.query(checksum, ENV, enc('{}'), testHost(), GAS);
+          return { result: enc('{"ok":{"ok":"e30="}}'), gasUsed: 0n };
+        },
+      },
+    });
+    return calls.map((msg) => {
+      try {
+        return pooled.execute(checksum, ENV, INFO, enc(msg), host, GAS).gasUsed;
+      } catch (err) {
+        return (err as VmError).code;
+      }
+    });
+  };
+  const reused = outcomes(new WasmVm());
+  t.equal(reused[1], VmErrorCode.ContractTrap, 'the dirtying call traps as written');
+  t.ok(reused.every((r, i) => i === 1 || typeof r === 'bigint'), 'every other call succeeds');
+  t.equal(reused[2], reused[0], 'after a trap: fresh state, same gas');
+  t.equal(reused[4], reused[0], 'after memory grew: fresh state, same gas');
+  t.equal(reused[6], reused[0], 'after a nested call of the same code: fresh state, same gas');
+  t.same(outcomes(new WasmVm({ instancePoolSize: 0 })), reused, 'identical to a fresh instance per call');
+});
