@@ -57,6 +57,9 @@ export const WASM_GAS = {
   customEventCost: 20,
 } as const;
 
+/** The capabilities the chain offers contracts (`requires_<capability>` exports). */
+export const WASM_CAPABILITIES: readonly string[] = ['iterator', 'cosmwasm_1_1', 'cosmwasm_1_2', 'cosmwasm_1_3', 'cosmwasm_1_4', 'cosmwasm_2_0', 'cosmwasm_2_1', 'cosmwasm_2_2', VECTOR_CAPABILITY];
+
 export interface WasmConfig {
   /** largest upload before decompression (wasmd MaxWasmSize: 800 KiB) */
   maxWasmSize: number;
@@ -152,7 +155,8 @@ function readOnly(store: KVReader): KVStore {
   return { get: (k) => store.get(k), iterate: (s, e, r) => store.iterate(s, e, r), set: refuse, delete: refuse };
 }
 
-const addressApi: Host['api'] = {
+/** The bech32 address API contracts see (addr_validate, addr_canonicalize, addr_humanize). */
+export const addressApi: Host['api'] = {
   addrValidate(human) {
     try {
       const bytes = parseAddress(human, ACCOUNT_PREFIX);
@@ -194,7 +198,7 @@ export class WasmKeeper {
     vm?: WasmVm,
   ) {
     this.config = { ...DEFAULT_WASM_CONFIG, ...config };
-    this.vm = vm ?? new WasmVm({ capabilities: ['iterator', 'cosmwasm_1_1', 'cosmwasm_1_2', 'cosmwasm_1_3', 'cosmwasm_1_4', 'cosmwasm_2_0', 'cosmwasm_2_1', 'cosmwasm_2_2', VECTOR_CAPABILITY], cacheSize: this.config.cacheSize });
+    this.vm = vm ?? new WasmVm({ capabilities: WASM_CAPABILITIES, cacheSize: this.config.cacheSize });
   }
 
   // ---------------------------------------------------------------- records
