@@ -1,5 +1,5 @@
 // vectorstore: named int8 vector collections with exact top-k search (capability vivian_vector).
-//   instantiate {}                                   the sender becomes the owner (the only writer)
+//   instantiate {"public": false}                   the sender becomes the owner, the only writer unless public
 //   execute {"insert": {"collection", "items": [{"id": "7", "vector": [1, -2, 3]}]}}   all or nothing
 //   execute {"remove": {"collection", "ids": ["7"]}}
 //   execute {"search": {"collection", "query": [..], "k": 5, "metric": "dot" | "l2"}}  results as the response data
@@ -12,6 +12,8 @@ import {
 export { allocate, deallocate, interface_version_8, requires_vivian_vector } from '../sdk/index';
 
 const OWNER = new Item<string>('owner', new StringCodec());
+/** "true" when anyone may insert and remove */
+const PUBLIC = new Item<string>('public', new StringCodec());
 
 // ---- parsing ----
 
@@ -93,7 +95,11 @@ function resultsJson(hits: VectorHit[]): string {
 
 function instantiateHandler(env: Env, info: MessageInfo, msg: JsonValue): Result<Response> {
   OWNER.save(info.sender);
-  return Result.ok<Response>(new Response().addAttribute('action', 'instantiate').addAttribute('owner', info.sender));
+  const p = msg.get('public');
+  const open = p !== null && p.kind == JsonKind.Bool && p.bool;
+  PUBLIC.save(open ? 'true' : 'false');
+  return Result.ok<Response>(new Response().addAttribute('action', 'instantiate').addAttribute('owner', info.sender)
+    .addAttribute('public', open ? 'true' : 'false'));
 }
 
 export function instantiate(env: usize, info: usize, msg: usize): usize {
@@ -157,7 +163,7 @@ function executeHandler(env: Env, info: MessageInfo, msg: JsonValue): Result<Res
     if (s.isErr) return s.cast<Response>();
     return Result.ok<Response>(new Response().addAttribute('action', 'search').setData(utf8(s.value)));
   }
-  if (info.sender != OWNER.load()!) return unauthorized<Response>();
+  if (PUBLIC.load()! != 'true' && info.sender != OWNER.load()!) return unauthorized<Response>();
   if (action == 'insert') return insert(m);
   if (action == 'remove') return remove(m);
   return fail<Response>('Error parsing into type vectorstore::ExecuteMsg: unknown variant `' + action + '`');

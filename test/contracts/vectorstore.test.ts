@@ -56,6 +56,15 @@ t.test('insert, search (both metrics, ties by id), replace and remove', async (t
   t.same(info('empty'), { count: '0', dimension: 0 });
 });
 
+t.test('a public store lets anyone write', async (t) => {
+  const h = new ContractHarness();
+  const { codeId } = h.upload(wasm);
+  const { address, events } = h.instantiate(codeId, h.addr('owner'), { public: true });
+  t.equal(ContractHarness.attributes(events, 'wasm').public, 'true');
+  h.execute(address, h.addr('anyone'), { insert: { collection: 'c', items: [{ id: '1', vector: [1] }] } });
+  t.same(h.query(address, { collection: { collection: 'c' } }), { count: '1', dimension: 1 });
+});
+
 t.test('a search in a tx returns its results as the response data', async (t) => {
   const { h, address, other, insert } = setup();
   insert('c', [['1', [1, 2]], ['2', [2, 1]]]);
