@@ -27,6 +27,21 @@ export interface AnteResult {
 
 const PRIORITY_SCALE = 1_000_000_000n;
 
+/** Bech32 addresses of recently seen public keys: deriving one is pure, and the same signers recur. */
+const signerAddresses = new Map<string, string>();
+const SIGNER_ADDRESS_CACHE = 50_000;
+
+function addressOfSignerKey(publicKey: Any): string {
+  const id = `${publicKey.typeUrl}\0${Buffer.from(publicKey.value.buffer, publicKey.value.byteOffset, publicKey.value.byteLength).toString('latin1')}`;
+  let address = signerAddresses.get(id);
+  if (address === undefined) {
+    address = toBech32Address(addressOfPubKeyAny(publicKey)); // throws for a key that cannot be used
+    if (signerAddresses.size >= SIGNER_ADDRESS_CACHE) signerAddresses.delete(signerAddresses.keys().next().value!);
+    signerAddresses.set(id, address);
+  }
+  return address;
+}
+
 function feeAmount(fee: readonly Coin[], denom: string): bigint {
   return fee.find((c) => c.denom === denom)?.amount ?? 0n;
 }
@@ -103,7 +118,7 @@ export function runAnte(
     if (info.publicKey && info.publicKey.value.length > 0 && !simulate) {
       let addr: string;
       try {
-        addr = toBech32Address(addressOfPubKeyAny(info.publicKey));
+        addr = addressOfSignerKey(info.publicKey);
       } catch (e) {
         throw SdkErrors.InvalidPubKey(`signer ${i}: ${(e as Error).message}`);
       }

@@ -4,29 +4,37 @@ import { compareBytes, type Entry, type KVReader, type KVStore } from './kv.js';
 const toKey = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
 const fromKey = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
+/** A pending write: the key's bytes and the new value (null marks a deletion). Never mutated once made. */
+type Pending = readonly [key: Uint8Array, value: Uint8Array | null];
+
 /**
  * A cache (branch) over a parent store: reads fall through, writes stay here until `write()` pushes them
  * to the parent. A failed tx or block simply drops its branch, so nothing it did is left behind.
- * Branches nest (a tx branch over a block branch over committed state).
+ * Branches nest (a tx branch over a block branch over committed state); a key is turned into its map key
+ * once per read, not once per level. Keys and values handed to a store must not be mutated afterwards.
  */
 export class BranchStore implements KVStore {
-  /** null marks a deletion. */
-  private readonly dirty = new Map<string, Uint8Array | null>();
+  private readonly dirty = new Map<string, Pending>();
 
   constructor(private readonly parent: KVReader) {}
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const d = this.dirty.get(toKey(key));
-    if (d !== undefined) return d === null ? undefined : d;
-    return this.parent.get(key);
+    return this.getKeyed(key, toKey(key));
+  }
+
+  private getKeyed(key: Uint8Array, mapKey: string): Uint8Array | undefined {
+    const d = this.dirty.get(mapKey);
+    if (d !== undefined) return d[1] ?? undefined;
+    const p = this.parent;
+    return p instanceof BranchStore ? p.getKeyed(key, mapKey) : p.get(key);
   }
 
   set(key: Uint8Array, value: Uint8Array): void {
-    this.dirty.set(toKey(key), value);
+    this.dirty.set(toKey(key), [key, value]);
   }
 
   delete(key: Uint8Array): void {
-    this.dirty.set(toKey(key), null);
+    this.dirty.set(toKey(key), [key, null]);
   }
 
   /** A child branch over this one. */
@@ -40,15 +48,23 @@ export class BranchStore implements KVStore {
 
   /** The pending writes, sorted by key (deletions carry null). */
   changes(): Array<[Uint8Array, Uint8Array | null]> {
-    return [...this.dirty.keys()].sort().map((k) => [fromKey(k), this.dirty.get(k)!]);
+    return [...this.dirty.keys()].sort().map((k) => {
+      const [key, value] = this.dirty.get(k)!;
+      return [key, value];
+    });
   }
 
   /** Pushes every pending write into the parent (which must be writable) and clears this branch. */
   write(): void {
-    const parent = this.parent as KVStore;
-    for (const [k, v] of this.dirty) {
-      if (v === null) parent.delete(fromKey(k));
-      else parent.set(fromKey(k), v);
+    const parent = this.parent;
+    if (parent instanceof BranchStore) {
+      for (const [k, p] of this.dirty) parent.dirty.set(k, p);
+    } else {
+      const store = parent as KVStore;
+      for (const [key, value] of this.dirty.values()) {
+        if (value === null) store.delete(key);
+        else store.set(key, value);
+      }
     }
     this.dirty.clear();
   }
@@ -60,9 +76,9 @@ export class BranchStore implements KVStore {
   *iterate(start: Uint8Array, end: Uint8Array | undefined, reverse = false): Iterable<Entry> {
     const s = toKey(start);
     const e = end === undefined ? undefined : toKey(end);
-    const local: Array<[string, Uint8Array | null]> = [];
-    for (const [k, v] of this.dirty) {
-      if (k >= s && (e === undefined || k < e)) local.push([k, v]);
+    const local: Array<[string, Pending]> = [];
+    for (const [k, p] of this.dirty) {
+      if (k >= s && (e === undefined || k < e)) local.push([k, p]);
     }
     local.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     if (reverse) local.reverse();
@@ -71,20 +87,19 @@ export class BranchStore implements KVStore {
     for (const [pk, pv] of this.parent.iterate(start, end, reverse)) {
       // emit local entries that come before this parent key
       while (i < local.length) {
-        const lk = fromKey(local[i]![0]);
+        const [lk, lv] = local[i]![1];
         const c = compareBytes(lk, pk) * dir;
         if (c > 0) break;
-        const lv = local[i]![1];
         i++;
         if (lv !== null) yield [lk, lv];
         if (c === 0) break;
       }
-      const shadowed = i > 0 && local[i - 1] !== undefined && compareBytes(fromKey(local[i - 1]![0]), pk) === 0;
+      const shadowed = i > 0 && local[i - 1] !== undefined && compareBytes(local[i - 1]![1][0], pk) === 0;
       if (!shadowed) yield [pk, pv];
     }
     for (; i < local.length; i++) {
-      const lv = local[i]![1];
-      if (lv !== null) yield [fromKey(local[i]![0]), lv];
+      const [lk, lv] = local[i]![1];
+      if (lv !== null) yield [lk, lv];
     }
   }
 }

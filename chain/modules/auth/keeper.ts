@@ -1,5 +1,6 @@
 import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { Any } from 'cosmjs-types/google/protobuf/any';
+import { lastDecoded } from '../../codec/lastDecoded.js';
 import { sha256 } from '../../crypto/hash.js';
 import { parseAddress, toBech32Address } from '../../crypto/addresses.js';
 import { readU64be, u64be } from '../../store/buckets.js';
@@ -7,6 +8,8 @@ import type { KVReader, KVStore } from '../../store/kv.js';
 import { SdkErrors } from '../../types/sdkErrors.js';
 import { accountKey, NEXT_ACCOUNT_NUMBER_KEY, PARAMS_KEY } from './keys.js';
 import { DEFAULT_AUTH_PARAMS, type AuthParams } from './params.js';
+
+const decodeParams = lastDecoded((b) => Params.decode(b));
 
 export const BASE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.BaseAccount';
 export const MODULE_ACCOUNT_TYPE = '/cosmos.auth.v1beta1.ModuleAccount';
@@ -102,6 +105,11 @@ export class AuthKeeper {
     return bytes ? decodeAccount(bytes) : undefined;
   }
 
+  /** Whether the account exists (the same store read and gas as getAccount, without decoding it). */
+  hasAccount(store: KVReader, address: string): boolean {
+    return store.get(accountKey(accAddress(address))) !== undefined;
+  }
+
   setAccount(store: KVStore, acc: Account): void {
     store.set(accountKey(accAddress(acc.address)), encodeAccount(acc));
   }
@@ -111,6 +119,12 @@ export class AuthKeeper {
     const acc: Account = { address, pubKey: undefined, accountNumber: this.nextAccountNumber(store), sequence: 0n, module };
     this.setAccount(store, acc);
     return acc;
+  }
+
+  /** getOrCreateModuleAccount for callers that only need the account to exist (no decode). */
+  ensureModuleAccount(store: KVStore, name: string): void {
+    const address = moduleAddress(name);
+    if (!this.hasAccount(store, address)) this.createAccount(store, address, { name, permissions: this.moduleAccounts.get(name) ?? [] });
   }
 
   getOrCreateModuleAccount(store: KVStore, name: string): Account {
@@ -127,7 +141,7 @@ export class AuthKeeper {
 
   getParams(store: KVReader): AuthParams {
     const b = store.get(PARAMS_KEY);
-    return b ? Params.decode(b) : DEFAULT_AUTH_PARAMS;
+    return b ? decodeParams(b) : DEFAULT_AUTH_PARAMS;
   }
 
   setParams(store: KVStore, p: AuthParams): void {

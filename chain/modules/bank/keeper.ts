@@ -1,4 +1,5 @@
 import { Metadata, Params } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
+import { lastDecoded } from '../../codec/lastDecoded.js';
 import type { EventManager } from '../../app/events.js';
 import { prefixEnd, type KVReader, type KVStore } from '../../store/kv.js';
 import { coinsToString, MAX_AMOUNT, type Coin } from '../../types/coins.js';
@@ -10,6 +11,8 @@ const dec = new TextDecoder();
 const enc = new TextEncoder();
 
 export const DEFAULT_BANK_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };
+
+const decodeParams = lastDecoded((b) => Params.decode(b));
 
 function readAmount(v: Uint8Array | undefined): bigint {
   return v ? BigInt(dec.decode(v)) : 0n;
@@ -65,13 +68,13 @@ export class BankKeeper {
   send(store: KVStore, events: EventManager, from: string, to: string, coins: readonly Coin[]): void {
     this.subCoins(store, events, from, coins);
     this.addCoins(store, events, to, coins);
-    if (!this.auth.getAccount(store, to)) this.auth.createAccount(store, to);
+    if (!this.auth.hasAccount(store, to)) this.auth.createAccount(store, to);
     events.emit('transfer', [['recipient', to], ['sender', from], ['amount', coinsToString(coins)]]);
     events.emit('message', [['sender', from]]);
   }
 
   sendToModule(store: KVStore, events: EventManager, from: string, moduleName: string, coins: readonly Coin[]): void {
-    this.auth.getOrCreateModuleAccount(store, moduleName);
+    this.auth.ensureModuleAccount(store, moduleName);
     this.send(store, events, from, moduleAddress(moduleName), coins);
   }
 
@@ -83,7 +86,7 @@ export class BankKeeper {
       store.set(supplyKey(c.denom), enc.encode(supply.toString()));
     }
     this.addCoins(store, events, address, coins);
-    if (!this.auth.getAccount(store, address)) this.auth.createAccount(store, address);
+    if (!this.auth.hasAccount(store, address)) this.auth.createAccount(store, address);
   }
 
   getSupply(store: KVReader, denom: string): bigint {
@@ -102,7 +105,7 @@ export class BankKeeper {
 
   getParams(store: KVReader): Params {
     const b = store.get(PARAMS_KEY);
-    return b ? Params.decode(b) : DEFAULT_BANK_PARAMS;
+    return b ? decodeParams(b) : DEFAULT_BANK_PARAMS;
   }
 
   setParams(store: KVStore, p: Params): void {
