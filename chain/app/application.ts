@@ -51,6 +51,7 @@ import { appHash, encodeRoots, eventsHash, type Roots } from './roots.js';
 export { appHash, eventsHash };
 import { ChainReader } from '../store/chainReader.js';
 import { SigCache } from './sigCache.js';
+import { pendingSignatures, type PendingSignature } from './preVerify.js';
 import { embeddingHash } from '../vectorIndex/embedding.js';
 import { vectorBytes } from '../vectorIndex/vector.js';
 
@@ -274,6 +275,16 @@ export class VivianApp {
   checkTx(req: RequestCheckTx): ResponseCheckTx {
     const { result } = this.checkTxDetailed(req.tx, req.type === CheckTxType.RECHECK);
     return { code: result.code, data: result.data, log: result.log, info: '', gasWanted: result.gasWanted, gasUsed: result.gasUsed, events: result.events, codespace: result.codespace };
+  }
+
+  /** The signatures CheckTx would verify for this tx and has not yet (for verification off the main thread). */
+  pendingSignatures(tx: Uint8Array): PendingSignature[] {
+    return pendingSignatures({ router: this.msgs, auth: this.auth, sigCache: this.sigCache, maxTxBytes: this.maxTxBytes }, this.checkState, this.chainIdValue, tx);
+  }
+
+  /** Records signatures found valid elsewhere (a VerifierPool), so CheckTx and DeliverTx skip them. */
+  markVerified(sigs: readonly PendingSignature[]): void {
+    for (const s of sigs) this.sigCache.add(s.pubKeyValue, s.message, s.signature);
   }
 
   /** The ledger version of a committed tx, found by hash (a direct get). */

@@ -29,6 +29,11 @@ export interface NodeConfig {
   /** heights of state kept readable for queries and proofs; 0 = keep every height (the ledger is never pruned) */
   pruning_keep_recent: number;
   /**
+   * worker threads that verify incoming txs' signatures before CheckTx, off the thread that executes blocks;
+   * "auto" = one per core but one, 0 = verify on the main thread only
+   */
+  verify_threads: number | 'auto';
+  /**
    * TEST ONLY (empty = off): a file of p2p node ids, one per line, whose traffic this node drops both ways
    * while they are listed; re-read when the file changes. Lets a test partition a running network.
    */
@@ -58,6 +63,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool_max_bytes: 256 * 1024 * 1024,
   no_sync: false,
   pruning_keep_recent: 100_000,
+  verify_threads: 'auto',
   unsafe_blocked_peers_file: '',
   unsafe_double_sign: false,
 };
@@ -100,6 +106,9 @@ export function validateConfig(c: NodeConfig): void {
   port('p2p_port');
   if (!Number.isInteger(c.block_time_ms) || c.block_time_ms < 0) throw new Error(`config block_time_ms must be a non-negative integer, got ${c.block_time_ms}`);
   parseDecCoins(c.min_gas_price);
+  if (c.verify_threads !== 'auto' && (!Number.isInteger(c.verify_threads) || c.verify_threads < 0 || c.verify_threads > 64)) {
+    throw new Error(`config verify_threads must be "auto" or an integer 0-64, got ${JSON.stringify(c.verify_threads)}`);
+  }
   for (const k of ['pruning_keep_recent', 'rate_limit_per_minute', 'max_body_bytes', 'max_ws_connections', 'max_subscriptions_per_client', 'mempool_max_txs', 'mempool_max_bytes'] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 0) throw new Error(`config ${k} must be a non-negative integer, got ${JSON.stringify(c[k])}`);
   }

@@ -18,6 +18,8 @@ import { NodeDb } from '../store/nodeDb.js';
 import { parseDecCoins } from '../types/coins.js';
 import { homePaths, type NodeConfig } from './config.js';
 import { EventBus } from './eventBus.js';
+import { TxPreVerifier } from './txPreVerifier.js';
+import { defaultVerifyThreads, VerifierPool } from '../crypto/verifierPool.js';
 import { readGenesis, readKeyFile, type Ed25519Key } from './home.js';
 
 /**
@@ -37,6 +39,8 @@ export class VivianNode {
   /** the node-local ANN index over committed tx embeddings (REST vector search) */
   readonly vectors: TxVectorIndex;
   private closed = false;
+  /** made on the first submitTx: nodes that never take txs from clients start no worker threads */
+  private preVerifier: TxPreVerifier | null | undefined;
 
   private constructor(
     readonly config: NodeConfig,
@@ -129,9 +133,27 @@ export class VivianNode {
     return res;
   }
 
+  /**
+   * broadcastTx for txs from clients: their signatures are first verified on worker threads (config
+   * verify_threads), so the main thread's CheckTx finds them in the SigCache.
+   */
+  async submitTx(tx: Uint8Array): Promise<AddResult> {
+    await this.txPreVerifier()?.preVerify(tx);
+    return this.broadcastTx(tx);
+  }
+
+  private txPreVerifier(): TxPreVerifier | null {
+    if (this.preVerifier === undefined) {
+      const n = this.config.verify_threads === 'auto' ? defaultVerifyThreads() : this.config.verify_threads;
+      this.preVerifier = n > 0 && !this.closed ? new TxPreVerifier(this.app, new VerifierPool(n)) : null;
+    }
+    return this.preVerifier;
+  }
+
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.preVerifier?.close();
     this.engine.stop();
     await this.bft?.stop();
     this.vectors.close();

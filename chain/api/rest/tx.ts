@@ -118,7 +118,7 @@ export function txRoutes(f: FastifyInstance, node: VivianNode, commitTimeoutMs: 
             if (Buffer.compare(t.hash, hash) === 0) (off(), clearTimeout(timer), resolve(t));
           });
         });
-        const r = node.broadcastTx(bytes);
+        const r = await node.submitTx(bytes);
         if (r.result.code !== 0) {
           off();
           committed.catch(() => {});
@@ -126,7 +126,7 @@ export function txRoutes(f: FastifyInstance, node: VivianNode, commitTimeoutMs: 
         }
         return { tx_response: txResponseJson(node, await committed) };
       }
-      const r = node.broadcastTx(bytes);
+      const r = await node.submitTx(bytes);
       return { tx_response: pendingTxResponse(r.hash, r.result) };
     },
   );

@@ -198,8 +198,8 @@ export const RPC_METHODS: Record<string, RpcMethod> = {
 
   broadcast_tx_async: {
     params: [{ name: 'tx', kind: 'bytes', required: true }],
-    handler: ({ node }, a) => {
-      const r = node.broadcastTx(a.tx);
+    handler: async ({ node }, a) => {
+      const r = await node.submitTx(a.tx);
       // CometBFT answers async broadcasts before CheckTx; a refusal here is still reported, as the tx is gone
       return { code: r.result.code, data: '', log: r.result.log, codespace: r.result.codespace, hash: hexUpper(r.hash) };
     },
@@ -207,8 +207,8 @@ export const RPC_METHODS: Record<string, RpcMethod> = {
 
   broadcast_tx_sync: {
     params: [{ name: 'tx', kind: 'bytes', required: true }],
-    handler: ({ node }, a) => {
-      const r = node.broadcastTx(a.tx);
+    handler: async ({ node }, a) => {
+      const r = await node.submitTx(a.tx);
       return { code: r.result.code, data: '', log: r.result.log, codespace: r.result.codespace, hash: hexUpper(r.hash) };
     },
   },
@@ -218,7 +218,7 @@ export const RPC_METHODS: Record<string, RpcMethod> = {
     handler: async ({ node, opts }, a) => {
       const hash = sha256(a.tx);
       const wait = waitForTx(node, hash, opts.txCommitTimeoutMs);
-      const r = node.broadcastTx(a.tx);
+      const r = await node.submitTx(a.tx);
       if (r.result.code !== 0) {
         wait.cancel();
         return { check_tx: checkTxJson(r.result), tx_result: txResultJson({ code: 0, data: new Uint8Array(), log: '', gasWanted: 0n, gasUsed: 0n, events: [], codespace: '' }), hash: hexUpper(r.hash), height: '0' };

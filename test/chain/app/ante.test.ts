@@ -205,7 +205,7 @@ t.test('bank: multisend, module accounts, queries', async (t) => {
   t.same(supply.supply, [{ denom: 'uviv', amount: (2n * FUNDS).toString() }], 'supply unchanged by transfers');
   const meta = QueryDenomsMetadataResponse.decode(q('/cosmos.bank.v1beta1.Query/DenomsMetadata', QueryDenomsMetadataRequest.encode({}).finish()).value);
   t.equal(meta.metadatas[0]!.base, 'uviv');
-  const all = QueryAllBalancesResponse.decode(q('/cosmos.bank.v1beta1.Query/AllBalances', QueryAllBalancesRequest.encode({ address: c.address }).finish()).value);
+  const all = QueryAllBalancesResponse.decode(q('/cosmos.bank.v1beta1.Query/AllBalances', QueryAllBalancesRequest.encode(QueryAllBalancesRequest.fromPartial({ address: c.address })).finish()).value);
   t.same(all.balances, [{ denom: 'uviv', amount: '20' }]);
   const empty = QueryBalanceResponse.decode(q('/cosmos.bank.v1beta1.Query/Balance', QueryBalanceRequest.encode({ address: toBech32Address(new Uint8Array(20).fill(7)), denom: 'uviv' }).finish()).value);
   t.equal(empty.balance?.amount, '0', 'empty balance answers 0');
