@@ -112,7 +112,15 @@ t.test('validator lifecycle: init, genesis add-account, start', async (t) => {
   const bad = await vivian(['genesis', 'add-account', 'vivian1nope', '5uviv', '--home', home]);
   t.equal(bad.code, 1);
   t.match(bad.err, /invalid address/);
-  const { proc, rpc } = await startNode(['start', '--home', home, '--rpc-port', '0', '--api-port', '0', '--block-time', '200', '--min-gas-price', '0uviv']);
+  // any config setting can be given on the command line; a wrong one stops the node before it starts
+  const unknown = await vivian(['start', '--home', home, '--set', 'no_such_setting=1']);
+  t.equal(unknown.code, 1);
+  t.match(unknown.err, /unknown config setting "no_such_setting"/);
+  const badThreads = await vivian(['start', '--home', home, '--verify-threads', 'many']);
+  t.match(badThreads.err, /--verify-threads must be a non-negative integer/);
+  const badSet = await vivian(['start', '--home', home, '--set', 'verify_threads=99']);
+  t.match(badSet.err, /verify_threads must be "auto" or an integer 0-64, got 99/);
+  const { proc, rpc } = await startNode(['start', '--home', home, '--rpc-port', '0', '--api-port', '0', '--block-time', '200', '--min-gas-price', '0uviv', '--set', 'pruning_keep_recent=500', '--verify-threads', '1']);
   t.teardown(() => stop(proc));
   const bal = await vivian(['query', 'bank', 'balances', alice, '--node', rpc, '--output', 'json']);
   t.same(JSON.parse(bal.out).balances, [{ denom: 'uviv', amount: '5000' }]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { deriveSecp256k1, generateMnemonic, validateMnemonic } from '../../crypto/hd.js';
 import { parseAddress } from '../../crypto/addresses.js';
 import { parseCoinsString, coinsToWire } from '../../types/coins.js';
-import { loadConfig, homePaths, type NodeConfig } from '../../node/config.js';
+import { DEFAULT_CONFIG, loadConfig, homePaths, type NodeConfig } from '../../node/config.js';
 import { addGenesisAccount, initHome } from '../../node/home.js';
 import type { VivianNode } from '../../node/node.js';
 import { CliError, parseIntFlag } from '../io.js';
@@ -19,16 +19,44 @@ function addNodeFlags(cmd: Command): Command {
     .option('--api-port <port>', 'Cosmos REST port')
     .option('--listen-address <addr>', 'interface the RPC and REST servers listen on')
     .option('--min-gas-price <price>', 'least gas price accepted into the mempool, e.g. 0.025uviv')
-    .option('--block-time <ms>', 'ms between blocks; 0 = a block as soon as txs are pending');
+    .option('--block-time <ms>', 'ms between blocks; 0 = a block as soon as txs are pending')
+    .option('--verify-threads <n>', 'worker threads verifying client txs\' signatures: "auto" (cores - 1) or 0..64')
+    .option('--set <key=value>', 'any config.json setting, the value as JSON or a plain string (repeatable)', collectSettings, []);
 }
 
-function overridesFrom(o: Record<string, string | undefined>): Partial<NodeConfig> {
+function collectSettings(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+/** --set key=value pairs as config overrides: the value is read as JSON when it parses, else as a string. */
+function settingsFrom(pairs: string[]): Partial<NodeConfig> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new CliError(`--set needs key=value, got ${JSON.stringify(pair)}`);
+    const key = pair.slice(0, at);
+    if (!(key in DEFAULT_CONFIG)) throw new CliError(`--set: unknown config setting ${JSON.stringify(key)} (known: ${Object.keys(DEFAULT_CONFIG).join(', ')})`);
+    const raw = pair.slice(at + 1);
+    try {
+      out[key] = JSON.parse(raw);
+    } catch {
+      out[key] = raw;
+    }
+  }
+  return out as Partial<NodeConfig>;
+}
+
+function overridesFrom(o: Record<string, unknown>): Partial<NodeConfig> {
+  const flag = (name: string) => o[name] as string | undefined;
+  const threads = flag('verifyThreads');
   return {
-    rpc_port: parseIntFlag('--rpc-port', o.rpcPort),
-    api_port: parseIntFlag('--api-port', o.apiPort),
-    listen_address: o.listenAddress,
-    min_gas_price: o.minGasPrice,
-    block_time_ms: parseIntFlag('--block-time', o.blockTime),
+    ...settingsFrom((o.set as string[] | undefined) ?? []),
+    rpc_port: parseIntFlag('--rpc-port', flag('rpcPort')),
+    api_port: parseIntFlag('--api-port', flag('apiPort')),
+    listen_address: flag('listenAddress'),
+    min_gas_price: flag('minGasPrice'),
+    block_time_ms: parseIntFlag('--block-time', flag('blockTime')),
+    verify_threads: threads === 'auto' ? 'auto' : parseIntFlag('--verify-threads', threads),
   };
 }
 
