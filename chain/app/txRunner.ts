@@ -101,6 +101,13 @@ export function runTx(
     return { outcome, anteBranch: null };
   }
 
+  // CheckTx admits a tx on its ante alone (signatures, fee, sequence), as the Cosmos SDK does: its messages
+  // run when the block executes, against the state of that moment
+  if (mode === 'check' || mode === 'recheck') {
+    const result = ExecTxResult.fromPartial({ gasWanted: BigInt(tx.gasLimit), gasUsed: BigInt(meter.reported()), events: anteEvents.events });
+    return { outcome: { result, tx, signers, priority, sequence: tx.signerInfos[0]?.sequence, msgResponses: [] }, anteBranch };
+  }
+
   const msgBranch = anteBranch.branch();
   const msgEvents = new EventManager();
   const msgCtx: Context = { store: new GasKVStore(msgBranch, meter), gas: meter, events: msgEvents, block, mode };
