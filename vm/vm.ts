@@ -144,8 +144,7 @@ export class WasmVm {
     }
   }
 
-  private code(checksum: Uint8Array): CompiledCode {
-    const key = hex(checksum);
+  private code(checksum: Uint8Array, key = hex(checksum)): CompiledCode {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const wasm = this.loadCode?.(checksum);
@@ -198,12 +197,12 @@ export class WasmVm {
    * gas, trap, abort, bad Region, call depth, write in a query. Errors thrown by the host pass through unchanged.
    */
   call(checksum: Uint8Array, entry: EntryPoint, args: Uint8Array[], host: Host, gasLimit: bigint, opts: CallOptions = {}): RawCallResult {
-    const { module, report } = this.code(checksum);
+    const key = hex(checksum);
+    const { module, report } = this.code(checksum, key);
     if (!report.entryPoints.includes(entry)) {
       throw new VmError(VmErrorCode.MissingEntryPoint, `the contract has no "${entry}" entry point`);
     }
     if (gasLimit < 0n || gasLimit >= 2n ** 63n) throw new RangeError(`gas limit ${gasLimit} out of range`);
-    const key = hex(checksum);
     let inst: PooledInstance | undefined;
     let ctx: CallContext | undefined;
     try {
