@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { AbsoluteTxPosition, CodeInfo, ContractCodeHistoryEntry, ContractCodeHistoryOperationType, ContractInfo } from 'cosmjs-types/cosmwasm/wasm/v1/types';
 import { AccessType } from 'cosmjs-types/cosmwasm/wasm/v1/types';
 import {
+  LruCache,
   Order,
   OutOfGasError,
   VECTOR_CAPABILITY,
@@ -155,12 +156,33 @@ function readOnly(store: KVReader): KVStore {
   return { get: (k) => store.get(k), iterate: (s, e, r) => store.iterate(s, e, r), set: refuse, delete: refuse };
 }
 
+/**
+ * Parsed account addresses. Decoding bech32 is a pure function, and contract calls parse the same few addresses
+ * (the contract's, its callers', its users') over and over: each is decoded (and its normalisation checked) once.
+ * Callers only read the bytes. Invalid addresses are not kept (they throw each time).
+ */
+const parsedAddresses = new LruCache<string, { bytes: Uint8Array; normalized: boolean }>(4096);
+
+function parsedAddress(human: string): { bytes: Uint8Array; normalized: boolean } {
+  let entry = parsedAddresses.get(human);
+  if (!entry) {
+    const bytes = parseAddress(human, ACCOUNT_PREFIX);
+    entry = { bytes, normalized: toBech32Address(bytes) === human };
+    parsedAddresses.set(human, entry);
+  }
+  return entry;
+}
+
+/** The address bytes of a bech32 account or contract address (throws on an invalid one, as parseAddress). */
+function addressBytes(address: string): Uint8Array {
+  return parsedAddress(address).bytes;
+}
+
 /** The bech32 address API contracts see (addr_validate, addr_canonicalize, addr_humanize). */
 export const addressApi: Host['api'] = {
   addrValidate(human) {
     try {
-      const bytes = parseAddress(human, ACCOUNT_PREFIX);
-      if (toBech32Address(bytes) !== human) return { error: `address ${human} is not normalized (use lower case)` };
+      if (!parsedAddress(human).normalized) return { error: `address ${human} is not normalized (use lower case)` };
       return { ok: true };
     } catch (e) {
       return { error: (e as Error).message };
@@ -168,7 +190,7 @@ export const addressApi: Host['api'] = {
   },
   addrCanonicalize(human) {
     try {
-      return { ok: parseAddress(human, ACCOUNT_PREFIX) };
+      return { ok: addressBytes(human) };
     } catch (e) {
       return { error: (e as Error).message };
     }
@@ -234,7 +256,7 @@ export class WasmKeeper {
   getContractInfo(store: KVReader, address: string): ContractInfo | undefined {
     let addr: Uint8Array;
     try {
-      addr = parseAddress(address);
+      addr = addressBytes(address);
     } catch {
       return undefined;
     }
@@ -245,7 +267,7 @@ export class WasmKeeper {
   mustContractInfo(store: KVReader, address: string): ContractInfo {
     let addr: Uint8Array;
     try {
-      addr = parseAddress(address);
+      addr = addressBytes(address);
     } catch (e) {
       throw SdkErrors.InvalidAddress(`invalid contract address: ${(e as Error).message}`);
     }
@@ -255,11 +277,11 @@ export class WasmKeeper {
   }
 
   private setContractInfo(store: KVStore, address: string, info: ContractInfo): void {
-    store.set(contractInfoKey(parseAddress(address)), ContractInfo.encode(info).finish());
+    store.set(contractInfoKey(addressBytes(address)), ContractInfo.encode(info).finish());
   }
 
   private appendHistory(store: KVStore, address: string, entry: ContractCodeHistoryEntry): void {
-    const prefix = historyPrefix(parseAddress(address));
+    const prefix = historyPrefix(addressBytes(address));
     let n = 0n;
     for (const _ of store.iterate(prefix, prefixEnd(prefix), true)) {
       n = readU64be(_[0], prefix.length) + 1n;
@@ -271,7 +293,7 @@ export class WasmKeeper {
   /** The raw value of `key` in a contract's storage. */
   queryRaw(store: KVReader, address: string, key: Uint8Array): Uint8Array | undefined {
     this.mustContractInfo(store, address);
-    return store.get(concatBytes(contractStorePrefix(parseAddress(address)), key));
+    return store.get(concatBytes(contractStorePrefix(addressBytes(address)), key));
   }
 
   // ---------------------------------------------------------------- code
@@ -474,11 +496,11 @@ export class WasmKeeper {
 
   private host(store: KVStore, block: BlockInfo, address: string, queryDepth: number): Host {
     return {
-      storage: contractStorage(store, parseAddress(address)),
+      storage: contractStorage(store, addressBytes(address)),
       api: addressApi,
       querier: { queryChain: (req, gasLimit, stackUsed) => this.queryChain(store, block, req, gasLimit, stackUsed, queryDepth) },
       storageGas: () => 0,
-      vectors: new ContractVectorCollections(new PrefixStore(store, contractVectorsPrefix(parseAddress(address)))),
+      vectors: new ContractVectorCollections(new PrefixStore(store, contractVectorsPrefix(addressBytes(address)))),
     };
   }
 
@@ -547,7 +569,7 @@ export class WasmKeeper {
       if (kind === 'wasm' && variant === 'raw') {
         const addr = String(args.contract_addr);
         if (!this.getContractInfo(store, addr)) return answer({ error: { no_such_contract: { addr } } });
-        const value = store.get(concatBytes(contractStorePrefix(parseAddress(addr)), fromB64(args.key, 'raw query key')));
+        const value = store.get(concatBytes(contractStorePrefix(addressBytes(addr)), fromB64(args.key, 'raw query key')));
         return answer({ ok: { ok: b64(te.encode(JSON.stringify(value ? b64(value) : null))) } });
       }
       if (kind === 'wasm' && variant === 'contract_info') {
