@@ -280,14 +280,16 @@ export class WasmKeeper {
     store.set(contractInfoKey(addressBytes(address)), ContractInfo.encode(info).finish());
   }
 
-  private appendHistory(store: KVStore, address: string, entry: ContractCodeHistoryEntry): void {
+  /** The newest history entry of a contract and its sequence number. */
+  private lastHistory(store: KVReader, address: string): { n: bigint; entry: ContractCodeHistoryEntry } | undefined {
     const prefix = historyPrefix(addressBytes(address));
-    let n = 0n;
-    for (const _ of store.iterate(prefix, prefixEnd(prefix), true)) {
-      n = readU64be(_[0], prefix.length) + 1n;
-      break;
-    }
-    store.set(concatBytes(prefix, u64be(n)), ContractCodeHistoryEntry.encode(entry).finish());
+    for (const [k, v] of store.iterate(prefix, prefixEnd(prefix), true)) return { n: readU64be(k, prefix.length), entry: ContractCodeHistoryEntry.decode(v) };
+    return undefined;
+  }
+
+  private appendHistory(store: KVStore, address: string, entry: ContractCodeHistoryEntry): void {
+    const last = this.lastHistory(store, address);
+    store.set(concatBytes(historyPrefix(addressBytes(address)), u64be(last ? last.n + 1n : 0n)), ContractCodeHistoryEntry.encode(entry).finish());
   }
 
   /** The raw value of `key` in a contract's storage. */
@@ -408,10 +410,16 @@ export class WasmKeeper {
       throw WasmErrors.MigrationFailed(`code ${p.codeId} has no migrate entry point`);
     }
     this.setContractInfo(exec.store, p.contract, { ...info, codeId: p.codeId });
+    // the by-code listing moves with the contract, keyed by the position of its latest code change (as wasmd)
+    const addrBytes = addressBytes(p.contract);
+    const previous = this.lastHistory(exec.store, p.contract)?.entry.updated ?? info.created!;
+    exec.store.delete(contractsByCodeKey(info.codeId, previous.blockHeight, previous.txIndex, addrBytes));
+    const updated = { blockHeight: exec.block.height, txIndex: 0n };
+    exec.store.set(contractsByCodeKey(p.codeId, updated.blockHeight, updated.txIndex, addrBytes), new Uint8Array());
     this.appendHistory(exec.store, p.contract, {
       operation: ContractCodeHistoryOperationType.CONTRACT_CODE_HISTORY_OPERATION_TYPE_MIGRATE,
       codeId: p.codeId,
-      updated: { blockHeight: exec.block.height, txIndex: 0n },
+      updated,
       msg: p.msg,
     });
     const response = this.runVm(exec, 'migrate', code.codeHash, p.contract, (env, host, limit) =>

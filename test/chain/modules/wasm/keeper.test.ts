@@ -82,3 +82,30 @@ t.test('contract errors, out of gas and bad JSON leave state untouched', async (
   t.throws(() => h.execute(address, alice, 'not an object'), /Error parsing/);
   t.same(h.query(address, { balance: { address: alice } }), { balance: '100' });
 });
+
+t.test('migrate moves the contract to its new code in the by-code listing (as wasmd does)', async (t) => {
+  const { contract } = await import('../../../vm/fixtures.js');
+  const { contractsByCodePrefix } = await import('../../../../chain/modules/wasm/keys.js');
+  const { prefixEnd } = await import('../../../../chain/store/kv.js');
+  const { toBech32Address } = await import('../../../../chain/crypto/addresses.js');
+  const migratable = (version: number) =>
+    contract(`(data (i32.const 3000) "${version}") (func (export "instantiate") (param i32 i32 i32) (result i32) (call $ok))
+      (func (export "migrate") (param i32 i32) (result i32) (call $ok))`);
+  const h = new ContractHarness();
+  const alice = h.addr('alice');
+  const v1 = h.upload(migratable(1)).codeId;
+  const v2 = h.upload(migratable(2)).codeId;
+  const listed = (codeId: bigint) => {
+    const prefix = contractsByCodePrefix(codeId);
+    return [...h.store.iterate(prefix, prefixEnd(prefix))].map(([k]) => toBech32Address(k.slice(prefix.length + 16)));
+  };
+  const { address } = h.instantiate(v1, alice, {}, { admin: alice });
+  const other = h.instantiate(v1, alice, {}).address;
+  t.same(listed(v1).sort(), [address, other].sort());
+  h.migrate(address, alice, v2, {});
+  t.same(listed(v1), [other], 'gone from the old code');
+  t.same(listed(v2), [address], 'listed under the new code');
+  h.migrate(address, alice, v1, {});
+  t.same(listed(v2), []);
+  t.same(listed(v1).sort(), [address, other].sort(), 'and back again');
+});
