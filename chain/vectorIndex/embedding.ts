@@ -50,16 +50,37 @@ export const MAX_TOKEN_LENGTH = 64;
 
 const utf8 = new TextEncoder();
 
+/**
+ * Recently hashed tokens -> their signed buckets [b0, s0, b1, s1] (s = +1/-1): the same addresses, denoms and
+ * type URLs recur in every block, and hashing is pure, so a hit gives exactly what hashing would.
+ */
+const tokenBuckets = new Map<string, Int32Array>();
+const TOKEN_BUCKET_CACHE = 65_536;
+
+function bucketsOf(token: string, dimension: number): Int32Array {
+  const id = `${dimension}:${token}`;
+  let b = tokenBuckets.get(id);
+  if (b === undefined) {
+    const bytes = utf8.encode(token);
+    b = new Int32Array(2 * HASH_SEEDS.length);
+    HASH_SEEDS.forEach((seed, i) => {
+      const h = murmur3(bytes, seed);
+      b![2 * i] = h % dimension;
+      b![2 * i + 1] = h >= 0x8000_0000 ? -1 : 1;
+    });
+    if (tokenBuckets.size >= TOKEN_BUCKET_CACHE) tokenBuckets.clear();
+    tokenBuckets.set(id, b);
+  }
+  return b;
+}
+
 /** The default embedding of a transaction described by `features`. */
 export function defaultEmbedding(features: TxFeatures, dimension: number): Vector {
   checkDimension(dimension);
   const acc = new Int32Array(dimension);
   const add = (token: string, weight: number): void => {
-    const bytes = utf8.encode(token);
-    for (const seed of HASH_SEEDS) {
-      const h = murmur3(bytes, seed);
-      acc[h % dimension] += h >= 0x8000_0000 ? -weight : weight;
-    }
+    const b = bucketsOf(token, dimension);
+    for (let i = 0; i < b.length; i += 2) acc[b[i]!] += b[i + 1]! * weight;
   };
   const first = <T>(items: T[]): T[] => items.slice(0, MAX_PER_KIND);
   for (const t of first(features.msgTypes)) add(`type:${t}`, WEIGHTS.msgType);
