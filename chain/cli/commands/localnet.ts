@@ -26,6 +26,8 @@ export interface LocalnetInitOptions {
   chainId: string;
   blockTimeMs: number;
   overwrite?: boolean;
+  /** More addresses funded like the mnemonic's accounts (e.g. benchmark senders). */
+  extraAccounts?: readonly string[];
 }
 
 /** Ports of node k: p2p, rpc and api in a block of 10 from the base port. */
@@ -41,8 +43,8 @@ export function initLocalnet(o: LocalnetInitOptions): LocalnetFile {
   const manifest = join(dir, 'localnet.json');
   if (existsSync(manifest) && !o.overwrite) throw new CliError(`${dir} already holds a localnet (${manifest}); use --overwrite to replace it`);
   mkdirSync(dir, { recursive: true });
-  const balances = Array.from({ length: o.accounts }, (_, i) => ({
-    address: deriveSecp256k1(o.mnemonic, i).address,
+  const balances = [...Array.from({ length: o.accounts }, (_, i) => deriveSecp256k1(o.mnemonic, i).address), ...(o.extraAccounts ?? [])].map((address) => ({
+    address,
     coins: [{ denom: 'uviv', amount: DEV_ACCOUNT_BALANCE.toString() }],
   }));
   const genesisTime = new Date().toISOString();
