@@ -6,7 +6,8 @@
  *                   already in the node's verified-signature cache | runTx of a pre-signed tx whose sender was
  *                   already recovered (ethereumjs caches it on the tx): neither side verifies a signature
  *   c. signed tx  — sign + CheckTx + blocks of BLOCK_TXS through finalizeBlock + commit into LMDB | sign +
- *                   buildBlock (runTx, sender recovery) + build (state commit, state root), per tx
+ *                   buildBlock (runTx, sender recovery) + build (state commit, state root), per tx; VIVIAN signs
+ *                   with ed25519 (its native key) and, in a second series (c'), with secp256k1 like the EVM
  * plus the instrumentation overhead: the same cw20 transfer on the metered module against one compiled without
  * gas and depth metering. Median and p95 per tx over the measured txs (after warm-up); CPU time per tx too, as
  * the machine is shared.
@@ -22,7 +23,8 @@ import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { MsgExecuteContract, MsgInstantiateContract, MsgStoreCode } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { ed25519PublicKey, signEd25519 } from '../../chain/crypto/ed25519.js';
-import { encodePubKeyAny, addressOfPubKey } from '../../chain/crypto/pubkeys.js';
+import { secp256k1PublicKey, signSecp256k1 } from '../../chain/crypto/secp256k1.js';
+import { encodePubKeyAny, addressOfPubKey, type KeyAlgo } from '../../chain/crypto/pubkeys.js';
 import { toBech32Address } from '../../chain/crypto/addresses.js';
 import { sha256 } from '../../chain/crypto/hash.js';
 import { DEFAULT_CONFIG } from '../../chain/node/config.js';
@@ -97,6 +99,7 @@ async function interleave(count: number, chunk: number, sides: ReadonlyArray<Op 
 // ---------------------------------------------------------------- VIVIAN accounts and txs
 
 interface Sender {
+  algo: KeyAlgo;
   priv: Uint8Array;
   pub: Uint8Array;
   address: string;
@@ -104,10 +107,10 @@ interface Sender {
   sequence: bigint;
 }
 
-function makeSender(): Sender {
+function makeSender(algo: KeyAlgo = 'ed25519'): Sender {
   const priv = new Uint8Array(randomBytes(32));
-  const pub = ed25519PublicKey(priv);
-  return { priv, pub, address: toBech32Address(addressOfPubKey({ algo: 'ed25519', key: pub })), accountNumber: 0n, sequence: 0n };
+  const pub = algo === 'ed25519' ? ed25519PublicKey(priv) : secp256k1PublicKey(priv);
+  return { algo, priv, pub, address: toBech32Address(addressOfPubKey({ algo, key: pub })), accountNumber: 0n, sequence: 0n };
 }
 
 interface SignedTx {
@@ -118,10 +121,10 @@ interface SignedTx {
   pubKeyValue: Uint8Array;
 }
 
-/** A SIGN_MODE_DIRECT ed25519 tx (VIVIAN's native key) from `s` at its next sequence. */
+/** A SIGN_MODE_DIRECT tx from `s` at its next sequence. */
 function signTx(s: Sender, messages: Any[], gasLimit: bigint): SignedTx {
   const bodyBytes = TxBody.encode(TxBody.fromPartial({ messages })).finish();
-  const publicKey = encodePubKeyAny({ algo: 'ed25519', key: s.pub });
+  const publicKey = encodePubKeyAny({ algo: s.algo, key: s.pub });
   const authInfoBytes = AuthInfo.encode(
     AuthInfo.fromPartial({
       signerInfos: [{ publicKey, modeInfo: { single: { mode: SignMode.SIGN_MODE_DIRECT } }, sequence: s.sequence }],
@@ -130,7 +133,7 @@ function signTx(s: Sender, messages: Any[], gasLimit: bigint): SignedTx {
   ).finish();
   s.sequence++;
   const signBytes = SignDoc.encode({ bodyBytes, authInfoBytes, chainId: CHAIN, accountNumber: s.accountNumber }).finish();
-  const signature = signEd25519(s.priv, signBytes);
+  const signature = s.algo === 'ed25519' ? signEd25519(s.priv, signBytes) : signSecp256k1(s.priv, signBytes);
   return { bytes: TxRaw.encode({ bodyBytes, authInfoBytes, signatures: [signature] }).finish(), signBytes, signature, pubKeyValue: publicKey.value };
 }
 
@@ -238,9 +241,12 @@ const wasm = await contractWasm('token');
 const cwHolders = Array.from({ length: HOLDERS }, () => makeSender().address);
 const metered = wasmSide(wasm, cwHolders, false);
 const unmetered = wasmSide(wasm, cwHolders, true);
-const senders = Array.from({ length: HOLDERS }, makeSender);
-const { node, cleanup } = await openNode(senders);
-const token = await deployToken(node, senders, wasm);
+// ed25519 (VIVIAN's native key) signs at every level; secp256k1 (the Cosmos wallets' key, and the EVM's curve)
+// signs a second series at level c, for a comparison with the same signature scheme on both sides
+const senders = Array.from({ length: HOLDERS }, () => makeSender('ed25519'));
+const secpSenders = Array.from({ length: HOLDERS }, () => makeSender('secp256k1'));
+const { node, cleanup } = await openNode([...senders, ...secpSenders]);
+const token = await deployToken(node, [...senders, ...secpSenders], wasm);
 const evm: EvmSetup | undefined = vivianOnly ? undefined : await setupEvm(Array.from({ length: HOLDERS }, () => new Uint8Array(randomBytes(32))));
 
 // level a (with the instrumentation overhead): WasmVm.execute | runCall
@@ -284,7 +290,9 @@ senders.forEach((s, i) => (s.sequence = seqBefore[i]!));
 // level c: sign + CheckTx + finalizeBlock + commit into LMDB | sign + buildBlock + build (state commit and root);
 // blocks of BLOCK_TXS, alternating one block each
 let cwNext = 0;
+let secpNext = 0;
 const cwBlock = () => commitBlock(node, Array.from({ length: BLOCK_TXS }, () => vivianTransfer(senders, token, cwNext++)));
+const secpBlock = () => commitBlock(node, Array.from({ length: BLOCK_TXS }, () => vivianTransfer(secpSenders, token, secpNext++)));
 if (evm) await syncNonces(evm);
 let parent = evm?.block;
 let evmNext = 0;
@@ -293,9 +301,10 @@ const evmBlock = evm && (async () => {
 });
 for (let b = 0; b < WARMUP / BLOCK_TXS; b++) {
   cwBlock();
+  secpBlock();
   await evmBlock?.();
 }
-const [vivianSigned, evmSigned] = (await interleave(TXS / BLOCK_TXS, 1, [cwBlock, evmBlock], BLOCK_TXS)) as [Stats, Stats | undefined];
+const [vivianSigned, vivianSignedSecp, evmSigned] = (await interleave(TXS / BLOCK_TXS, 1, [cwBlock, secpBlock, evmBlock], BLOCK_TXS)) as [Stats, Stats, Stats | undefined];
 await cleanup();
 
 const f = (x: number) => x.toFixed(1);
@@ -308,9 +317,10 @@ const row = (name: string, v: Stats, e: Stats | undefined) => console.log(`${nam
 row('a. VM only', vivianVm, evmVm);
 row('b. full tx, no signature', vivianTx, evmTx);
 row(`c. signed + commit (${BLOCK_TXS}/block)`, vivianSigned, evmSigned);
+row('c\'. same, VIVIAN secp256k1', vivianSignedSecp, evmSigned);
 console.log(`instrumentation: metered ${f(vivianVm.median)} µs vs unmetered ${f(vivianVmUnmetered.median)} µs per transfer = ${overhead.toFixed(2)}x`);
 console.log('both sides alternate chunks of txs (blocks at level c), so they share the machine\'s load; CPU = user + system time of the process per tx; level c per tx = a block\'s time / its txs');
-console.log('VIVIAN signs with ed25519 (its native key), the EVM with secp256k1');
+console.log('VIVIAN signs with ed25519 (its native key; c\' with secp256k1, as the EVM), the EVM with secp256k1; both sign with @noble/curves for secp256k1');
 if (json) {
   const r2 = (x: number | undefined) => (x === undefined ? null : +x.toFixed(2));
   const levels = { vm: [vivianVm, evmVm], tx: [vivianTx, evmTx], signed: [vivianSigned, evmSigned] } as const;
@@ -327,6 +337,10 @@ if (json) {
     out[`speedup_${name}`] = e ? r2(e.median / v.median) : null;
     out[`speedup_${name}_cpu`] = e ? r2(e.cpu / v.cpu) : null;
   }
+  out.vivian_signed_secp256k1_us = r2(vivianSignedSecp.median);
+  out.vivian_signed_secp256k1_p95_us = r2(vivianSignedSecp.p95);
+  out.vivian_signed_secp256k1_cpu_us = r2(vivianSignedSecp.cpu);
+  out.speedup_signed_secp256k1 = evmSigned ? r2(evmSigned.median / vivianSignedSecp.median) : null;
   out.vivian_vm_unmetered_us = r2(vivianVmUnmetered.median);
   out.instrumentation_overhead = r2(overhead);
   out.txs = TXS;
