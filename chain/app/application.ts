@@ -46,7 +46,7 @@ import { DEFAULT_CONSENSUS_PARAMS, type ConsensusParamsJson } from './genesis.js
 import type { AppModule } from './module.js';
 import { MsgRouter, QueryRouter } from './router.js';
 import { errorResult, runTx, type TxOutcome } from './txRunner.js';
-import { appHash, encodeRoots, eventsHash, type Roots } from './roots.js';
+import { appHash, encodeRoots, encodeTxResult, eventsHash, type Roots } from './roots.js';
 
 export { appHash, eventsHash };
 import { ChainReader } from '../store/chainReader.js';
@@ -66,6 +66,8 @@ export interface CommittedTx {
   hash: Uint8Array;
   bytes: Uint8Array;
   result: ExecTxResult;
+  /** `result` as stored (ExecTxResult protobuf) */
+  resultBytes: Uint8Array;
   txInfo: TxInfo;
   /** the decoded tx and its signers (absent when the bytes did not decode) */
   tx?: DecodedTx;
@@ -360,6 +362,7 @@ export class VivianApp {
         const result = outcome.result;
         const hash = outcome.tx?.hash ?? sha256(bytes);
         const embedding = this.embedder?.embedTx!(blockState, outcome.tx);
+        const encoded = encodeTxResult(result);
         const txInfo: TxInfo = {
           txHash: hash,
           height: req.height,
@@ -368,12 +371,12 @@ export class VivianApp {
           codespace: result.codespace,
           gasWanted: result.gasWanted,
           gasUsed: result.gasUsed,
-          eventsHash: eventsHash(result.events),
+          eventsHash: encoded.eventsHash,
           embeddingHash: embedding ? embeddingHash(embedding) : new Uint8Array(),
           dataHash: result.data.length > 0 ? sha256(result.data) : new Uint8Array(),
         };
         const version = this.ledger.append(leafHash(encodeTxInfo(txInfo)));
-        txs.push({ version, index, hash, bytes, result, txInfo, tx: outcome.tx, signers: outcome.signers, embedding });
+        txs.push({ version, index, hash, bytes, result, resultBytes: encoded.bytes, txInfo, tx: outcome.tx, signers: outcome.signers, embedding });
       });
       const stateChanges = blockState.changes();
       const tree = this.tree.applyBatch(this.lastHeight, req.height, toTreeChanges(stateChanges));
@@ -415,7 +418,7 @@ export class VivianApp {
           const v = u64be(t.version);
           batch.put(Bucket.LedgerLeaf, v, encodeTxInfo(t.txInfo));
           batch.put(Bucket.TxRaw, v, t.bytes);
-          batch.put(Bucket.TxResult, v, ExecTxResult.encode(t.result).finish());
+          batch.put(Bucket.TxResult, v, t.resultBytes);
           if (t.embedding) batch.put(Bucket.TxEmbedding, v, vectorBytes(t.embedding));
           // a tx hash seen twice (the same bytes in two blocks) keeps its first version
           if (!this.db.get(Bucket.TxByHash, t.hash)) batch.put(Bucket.TxByHash, t.hash, v);
@@ -568,7 +571,6 @@ function toTreeChanges(changes: Array<[Uint8Array, Uint8Array | null]>) {
   return changes.map(([k, v]) => ({ keyHash: sha256(k), valueHash: v === null ? null : sha256(v) }));
 }
 
-/** The TxInfo events_hash: SHA-256 of ExecTxResult{events} bytes (empty when there are no events). */
 function putMeta(batch: WriteBatch, name: string, value: Uint8Array): void {
   batch.put(Bucket.Meta, enc.encode(name), value);
 }

@@ -34,6 +34,22 @@ export function appHash(stateRoot: Uint8Array, ledgerRoot: Uint8Array, ledgerSiz
   return sha256(stateRoot, ledgerRoot, u64be(ledgerSize));
 }
 
+/**
+ * A tx result's stored bytes (ExecTxResult protobuf) and its events hash, with the events encoded once: an
+ * encoding writes fields in number order, so that of {events} (field 7) is exactly the middle of the whole,
+ * between fields 1-6 and field 8.
+ */
+export function encodeTxResult(result: ExecTxResult): { bytes: Uint8Array; eventsHash: Uint8Array } {
+  const head = ExecTxResult.encode({ ...result, events: [], codespace: '' }).finish();
+  const events = result.events.length > 0 ? ExecTxResult.encode(ExecTxResult.fromPartial({ events: result.events })).finish() : new Uint8Array();
+  const tail = result.codespace ? ExecTxResult.encode(ExecTxResult.fromPartial({ codespace: result.codespace })).finish() : new Uint8Array();
+  const bytes = new Uint8Array(head.length + events.length + tail.length);
+  bytes.set(head, 0);
+  bytes.set(events, head.length);
+  bytes.set(tail, head.length + events.length);
+  return { bytes, eventsHash: events.length > 0 ? sha256(events) : new Uint8Array() };
+}
+
 /** A tx's events as committed in its TxInfo leaf: SHA-256 of their protobuf encoding (empty when none). */
 export function eventsHash(events: Event[]): Uint8Array {
   if (events.length === 0) return new Uint8Array();
