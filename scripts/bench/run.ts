@@ -11,5 +11,7 @@ if (!name || !existsSync(join(dir, `${name}.ts`))) {
   console.error(`usage: npm run bench -- <${available.join('|')}> [--quick] [--json]`);
   process.exit(name ? 1 : 0);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, `${name}.ts`), ...args], { stdio: 'inherit' });
+// the node flags this runner got (e.g. the young-generation size from package.json) apply to the benchmark too
+const flags = process.execArgv.filter((a) => !a.startsWith('--import'));
+const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', join(dir, `${name}.ts`), ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
