@@ -3,6 +3,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toHex } from '../../chain/consensus/types/blockId.js';
 import { headerHash } from '../../chain/consensus/types/header.js';
+import { buildRpcServer } from '../../chain/api/rpc/server.js';
 import { homePaths, loadConfig } from '../../chain/node/config.js';
 import { initHome } from '../../chain/node/home.js';
 import { VivianNode } from '../../chain/node/node.js';
@@ -23,10 +24,22 @@ t.test('a fresh full node block-syncs from genesis to the same blocks and app ha
   const follower = VivianNode.open(home, { ...loadConfig(home), no_sync: true });
   t.teardown(() => follower.stop());
   t.equal(follower.bft?.engine.validatorSets.current.getByAddress(follower.validatorKey.address), null, 'not a validator');
+  const rpc = buildRpcServer(follower);
+  t.teardown(() => rpc.close());
+  const catchingUp = async () => ((await rpc.inject({ method: 'GET', url: '/status' })).json() as { result: { sync_info: { catching_up: boolean } } }).result.sync_info.catching_up;
   await follower.start();
 
   const target = net.nodes[0]!.app.height + 2n;
   await waitHeight(follower, target, 30_000);
+  // (peers commit every ~100 ms: a moment's lag of two heights is not a failure, so allow it to settle)
+  let level = await catchingUp();
+  for (let i = 0; i < 50 && level; i++) level = await new Promise((r) => setTimeout(r, 100)).then(catchingUp);
+  t.equal(level, false, 'status: not catching up once level with its peers');
+  // a peer reporting heights well ahead puts the node in block-sync mode until it is level (or the peer leaves)
+  follower.bft!.engine.receive('ffffffffffffffffffffffffffffffffffffffff', { kind: 'status', height: follower.app.height + 50n });
+  t.equal(await catchingUp(), true, 'status: catching up while a peer is ahead');
+  follower.bft!.engine.peerGone('ffffffffffffffffffffffffffffffffffffffff');
+  t.equal(await catchingUp(), false, 'status: not catching up once that peer is gone');
   for (let h = 1n; h <= target; h++) {
     const mine = follower.reader.block(h)!;
     const theirs = net.nodes[0]!.reader.block(h);

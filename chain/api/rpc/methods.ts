@@ -141,7 +141,7 @@ export const RPC_METHODS: Record<string, RpcMethod> = {
           earliest_app_hash: earliestBlock ? hexUpper(earliestBlock.header!.appHash) : '',
           earliest_block_height: (earliestBlock ? base : 0n).toString(),
           earliest_block_time: earliestBlock ? rfc3339Nano(earliestBlock.header!.time) : node.genesis.genesis_time,
-          catching_up: false,
+          catching_up: node.bft?.engine.catchingUp ?? false,
         },
         validator_info: {
           address: hexUpper(node.validatorKey.address),

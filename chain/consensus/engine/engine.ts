@@ -169,6 +169,16 @@ export class ConsensusEngine {
     return this.sets;
   }
 
+  /**
+   * True while a peer reports a committed height beyond the one this node is deciding: the node is
+   * catching up by block sync rather than deciding heights with the others (RPC status catching_up).
+   */
+  get catchingUp(): boolean {
+    const committed = this.deps.app.height;
+    for (const h of this.peerHeights.values()) if (h > committed + 1n) return true;
+    return false;
+  }
+
   /** Evidence seen and not yet in a block. */
   get pendingEvidence(): DuplicateVoteEvidence[] {
     return [...this.evidencePool.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e);
