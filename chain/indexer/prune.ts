@@ -1,21 +1,20 @@
 import { Bucket } from '../store/buckets.js';
 import type { ChainReader } from '../store/chainReader.js';
 import type { WriteBatch } from '../store/nodeDb.js';
-import { txIndexKeys } from './txIndexer.js';
+import { blockIndexRows } from './txIndexer.js';
 
 /**
- * Removes the event index entries of the txs in blocks [fromHeight, toHeight) — what the node calls in the
- * write transaction that prunes the state of those heights, so tx_search never finds a tx whose data is gone.
- * The keys are re-derived from each tx's stored result, exactly as the indexer wrote them (no index scan).
+ * Removes the event index rows of the blocks [fromHeight, toHeight) — what the node calls in the write
+ * transaction that prunes the state of those heights, so tx_search never finds a tx whose data is gone.
+ * The keys are re-derived from each block's stored results, exactly as the indexer wrote them (no index scan).
  * Returns how many txs were unindexed.
  */
 export function pruneTxIndex(reader: ChainReader, batch: WriteBatch, fromHeight: bigint, toHeight: bigint): number {
   let n = 0;
   for (let h = fromHeight; h < toHeight; h++) {
-    for (const t of reader.blockTxs(h)) {
-      for (const key of txIndexKeys(t)) batch.del(Bucket.TxEventIndex, key);
-      n++;
-    }
+    const txs = reader.blockTxs(h);
+    for (const [key] of blockIndexRows(h, txs)) batch.del(Bucket.TxEventIndex, key);
+    n += txs.length;
   }
   return n;
 }

@@ -4,7 +4,7 @@ import { concatBytes } from '../store/kv.js';
 import type { NodeDb } from '../store/nodeDb.js';
 import { IndexerErrors } from './errors.js';
 import { parseQuery, valueMatches, type Condition, type Query } from './query.js';
-import { eventIndexKey } from './txIndexer.js';
+import { decodeVersionList, eventIndexKey } from './txIndexer.js';
 
 export { parseQuery, matchesEvents, type Query, type Condition } from './query.js';
 
@@ -81,9 +81,6 @@ export class TxSearch {
     return candidates.filter((v) => {
       let events: Map<string, string[]> | undefined;
       return others.every((c) => {
-        if (c.op === '=' && c.operand!.kind === 'string' && !isTxKey(c.key)) {
-          return this.db.get(Bucket.TxEventIndex, eventIndexKey(c.key, c.operand!.text, v)) !== undefined;
-        }
         events ??= this.indexedEvents(v);
         const values = events.get(c.key) ?? [];
         return c.op === 'EXISTS' ? values.length > 0 : values.some((value) => valueMatches(c, value));
@@ -91,8 +88,11 @@ export class TxSearch {
     });
   }
 
-  /** [lo, hi) of ledger versions allowed by the tx.height conditions (all committed txs when there are none). */
-  private versionRange(heightConds: Condition[]): { lo: bigint; hi: bigint } {
+  /**
+   * [lo, hi) of ledger versions allowed by the tx.height conditions (all committed txs when there are none),
+   * with the heights [hLo, hHi] they span.
+   */
+  private versionRange(heightConds: Condition[]): VersionRange {
     let hLo = this.reader.initialHeight();
     let hHi = this.reader.latestHeight();
     for (const c of heightConds) {
@@ -108,16 +108,16 @@ export class TxSearch {
         if (hi < hHi) hHi = hi;
       }
     }
-    if (heightConds.length === 0) return { lo: 0n, hi: this.reader.ledgerSize() };
-    if (hLo > hHi) return { lo: 0n, hi: 0n };
+    if (heightConds.length === 0) return { lo: 0n, hi: this.reader.ledgerSize(), hLo, hHi };
+    if (hLo > hHi) return { lo: 0n, hi: 0n, hLo, hHi };
     const first = this.reader.blockResults(hLo);
     const last = this.reader.blockResults(hHi);
     const lo = first ? first.firstVersion : 0n;
     const hi = last ? last.firstVersion + BigInt(last.txCount) : this.reader.ledgerSize();
-    return { lo, hi };
+    return { lo, hi, hLo, hHi };
   }
 
-  private drive(c: Condition, range: { lo: bigint; hi: bigint }): bigint[] {
+  private drive(c: Condition, range: VersionRange): bigint[] {
     if (c.key === 'tx.hash' && c.op === '=') {
       const hex = c.operand!.text;
       if (!/^[0-9a-fA-F]{64}$/.test(hex)) return [];
@@ -131,24 +131,30 @@ export class TxSearch {
     const prefix = new TextEncoder().encode(`${c.key}=`);
     const out: bigint[] = [];
     let scanned = 0;
-    for (const [key] of this.db.range(Bucket.TxEventIndex, prefix, prefixEndOf(prefix))) {
-      if (++scanned > this.maxScan) this.tooMany();
+    for (const [key, value] of this.db.range(Bucket.TxEventIndex, prefix, prefixEndOf(prefix))) {
       if (key.length < prefix.length + 9 || key[key.length - 9] !== SEP) continue;
-      const v = readU64be(key, key.length - 8);
-      if (v < range.lo || v >= range.hi) continue;
-      if (c.op === 'EXISTS' || valueMatches(c, dec.decode(key.subarray(prefix.length, key.length - 9)))) out.push(v);
+      const height = readU64be(key, key.length - 8);
+      if (height < range.hLo || height > range.hHi) continue;
+      if (c.op !== 'EXISTS' && !valueMatches(c, dec.decode(key.subarray(prefix.length, key.length - 9)))) continue;
+      for (const v of decodeVersionList(value)) {
+        if (++scanned > this.maxScan) this.tooMany();
+        if (v >= range.lo && v < range.hi) out.push(v);
+      }
     }
     out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     // a tx with two matching values appears twice
     return out.filter((v, i) => i === 0 || out[i - 1] !== v);
   }
 
-  /** Versions in `range` under an index prefix ending in 0x00 (keys prefix ++ uint64be(version)), ascending. */
-  private versionsUnder(prefix: Uint8Array, range: { lo: bigint; hi: bigint }): bigint[] {
+  /** Versions in `range` listed under one attribute (rows prefix ++ uint64be(height)), ascending. */
+  private versionsUnder(prefix: Uint8Array, range: VersionRange): bigint[] {
     const out: bigint[] = [];
-    for (const [key] of this.db.range(Bucket.TxEventIndex, concatBytes(prefix, u64be(range.lo)), concatBytes(prefix, u64be(range.hi)))) {
-      if (out.length >= this.maxScan) this.tooMany();
-      out.push(readU64be(key, key.length - 8));
+    for (const [, value] of this.db.range(Bucket.TxEventIndex, concatBytes(prefix, u64be(range.hLo)), concatBytes(prefix, u64be(range.hHi + 1n)))) {
+      for (const v of decodeVersionList(value)) {
+        if (v < range.lo || v >= range.hi) continue;
+        if (out.length >= this.maxScan) this.tooMany();
+        out.push(v);
+      }
     }
     return out;
   }
@@ -177,6 +183,14 @@ export class TxSearch {
 /** tx.height with a numeric comparison becomes a version range rather than an index condition. */
 function isHeightRange(c: Condition): boolean {
   return c.key === 'tx.height' && c.op !== 'EXISTS' && c.op !== 'CONTAINS' && /^-?[0-9]+$/.test(c.operand!.text) && BigInt(c.operand!.text) >= 0n;
+}
+
+/** A [lo, hi) range of ledger versions and the heights [hLo, hHi] it spans. */
+interface VersionRange {
+  lo: bigint;
+  hi: bigint;
+  hLo: bigint;
+  hHi: bigint;
 }
 
 /** tx.hash and tx.height are not in the event index (TxByHash and the block's version run answer them). */

@@ -6,19 +6,34 @@ import type { WriteBatch } from '../store/nodeDb.js';
 /** LMDB keys are limited (~2 KB); longer attribute values are not indexed (they are still in the results). */
 export const MAX_INDEXED_KEY = 1024;
 
-/** `head` (utf8) ++ 0x00 ++ uint64be(version), built in one buffer (the indexer makes dozens per tx). */
-function indexKey(head: string, version: bigint | undefined): Uint8Array {
+/** `head` (utf8) ++ 0x00 ++ uint64be(height), built in one buffer. */
+function indexKey(head: string, height: bigint | undefined): Uint8Array {
   const len = Buffer.byteLength(head);
-  const out = Buffer.allocUnsafe(len + (version === undefined ? 1 : 9));
+  const out = Buffer.allocUnsafe(len + (height === undefined ? 1 : 9));
   out.write(head, 0, 'utf8');
   out[len] = 0;
-  if (version !== undefined) out.writeBigUInt64BE(version, len + 1);
+  if (height !== undefined) out.writeBigUInt64BE(height, len + 1);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** TxEventIndex key: utf8 "type.key=value" ++ 0x00 ++ uint64be(version). */
-export function eventIndexKey(compositeKey: string, value: string, version?: bigint): Uint8Array {
-  return indexKey(`${compositeKey}=${value}`, version);
+/** TxEventIndex key: utf8 "type.key=value" ++ 0x00 ++ uint64be(height); without a height, the prefix of all heights. */
+export function eventIndexKey(compositeKey: string, value: string, height?: bigint): Uint8Array {
+  return indexKey(`${compositeKey}=${value}`, height);
+}
+
+/** A TxEventIndex value: the ledger versions of the block's txs with that attribute, uint64be each, ascending. */
+export function decodeVersionList(value: Uint8Array): bigint[] {
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  const out: bigint[] = [];
+  for (let at = 0; at + 8 <= value.length; at += 8) out.push(view.getBigUint64(at));
+  return out;
+}
+
+function encodeVersionList(versions: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(8 * versions.length);
+  const view = new DataView(out.buffer);
+  versions.forEach((v, i) => view.setBigUint64(8 * i, v));
+  return out;
 }
 
 /** What the index holds for one tx. */
@@ -28,39 +43,43 @@ export interface IndexedTx {
 }
 
 /**
- * Every index key of one tx (TxEventIndex keys). The indexer writes them; pruning deletes the same ones.
- * Only what a lookup needs is written, one key per distinct indexed attribute: tx.hash is found through
- * TxByHash and tx.height through the block's version run, EXISTS scans a key's values, so neither a per-tx
- * hash/height entry nor a separate key index is kept (they were almost half of a transfer's LMDB writes).
+ * The distinct indexed attributes of one tx as "type.key=value" (long ones left out). tx.hash is found through
+ * TxByHash and tx.height through the block's version run, so neither is indexed.
  */
-export function txIndexKeys(t: IndexedTx): Uint8Array[] {
-  const out: Uint8Array[] = [];
+export function txIndexPairs(t: IndexedTx): string[] {
   const seen = new Set<string>();
   for (const e of t.result.events) {
     for (const a of e.attributes) {
       if (!a.index) continue;
-      // the same attribute often repeats (message.sender from the ante and from each message): one key is enough
+      // the same attribute often repeats (message.sender from the ante and from each message): one entry is enough
       const pair = `${e.type}.${a.key}=${a.value}`;
-      if (seen.has(pair)) continue;
-      seen.add(pair);
-      const key = indexKey(pair, t.version);
-      if (key.length <= MAX_INDEXED_KEY) out.push(key);
+      if (Buffer.byteLength(pair) + 9 <= MAX_INDEXED_KEY) seen.add(pair);
     }
   }
-  return out;
+  return [...seen];
+}
+
+/** One block's index rows: for each attribute, the key for this height and the versions that carry it. */
+export function blockIndexRows(height: bigint, txs: readonly IndexedTx[]): Array<[Uint8Array, Uint8Array]> {
+  const versions = new Map<string, bigint[]>();
+  for (const t of txs) {
+    for (const pair of txIndexPairs(t)) {
+      const list = versions.get(pair);
+      if (list) list.push(t.version);
+      else versions.set(pair, [t.version]);
+    }
+  }
+  return [...versions].map(([pair, list]) => [indexKey(pair, height), encodeVersionList(list)]);
 }
 
 /**
- * Indexes every committed tx's events (and tx.hash, tx.height) in the block's own write transaction, so a tx
- * is searchable the moment its block commits — cosmjs polls tx_search right after broadcasting.
+ * Indexes every committed tx's events in the block's own write transaction, so a tx is searchable the moment
+ * its block commits (cosmjs polls tx_search right after broadcasting). One row per distinct attribute per
+ * block, listing the versions that carry it: attributes shared by many txs of a block (the message action,
+ * the fee denom, the fee collector) cost one write per block rather than one per tx.
  */
 export class TxIndexer implements CommitParticipant {
   stage(batch: WriteBatch, block: CommittedBlock): void {
-    const empty = new Uint8Array();
-    for (const t of block.txs) {
-      for (const key of txIndexKeys(t)) {
-        batch.put(Bucket.TxEventIndex, key, empty);
-      }
-    }
+    for (const [key, value] of blockIndexRows(block.height, block.txs)) batch.put(Bucket.TxEventIndex, key, value);
   }
 }
