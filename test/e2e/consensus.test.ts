@@ -1,4 +1,5 @@
 import t from 'tap';
+import { medianTime } from '../../chain/consensus/engine/blocks.js';
 import { toHex } from '../../chain/consensus/types/blockId.js';
 import type { VivianNode } from '../../chain/node/node.js';
 import { checkAgreement, makeLocalnet, sleep, waitHeight, LOCALNET_CHAIN_ID } from '../chain/consensus/engine/localnetHelper.js';
@@ -25,6 +26,14 @@ t.test('4 validators commit blocks and txs with identical hashes; 1 down keeps c
   for (const n of nodes()) t.ok(txHashes.every((h) => n.app.committedVersion(Buffer.from(h, 'hex')) !== undefined), 'every node committed the txs');
   const h1 = nodes().reduce((m, n) => (n.app.height < m ? n.app.height : m), 1n << 62n);
   checkAgreement(t, nodes(), h1);
+  // BFT time: each block after the first carries the weighted median of its last commit's vote times
+  const n0 = nodes()[0]!;
+  const bftTimes = Array.from({ length: Number(h1) - 1 }, (_, i) => BigInt(i + 2)).every((h) => {
+    const b = n0.reader.block(h)!;
+    const m = medianTime(b.lastCommit!, n0.validators);
+    return m.seconds === b.header!.time.seconds && m.nanos === b.header!.time.nanos;
+  });
+  t.ok(bftTimes, `block times 2..${h1} are BFT times`);
 
   // one of four down: 3 of 4 is more than 2/3
   await net.stop(3);

@@ -5,7 +5,9 @@
  */
 import { Block } from 'cosmjs-types/tendermint/types/block';
 import { DuplicateVoteEvidence } from 'cosmjs-types/tendermint/types/evidence';
+import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { BlockID, Commit } from 'cosmjs-types/tendermint/types/types';
+import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { CommitInfo, Misbehavior, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types';
 import { merkleRootOfItems } from '../../ledger/merkle.js';
 import { BLOCK_PART_SIZE, makeBlock, partSetHeader, type BlockInputs } from '../block.js';
@@ -64,6 +66,31 @@ export function splitParts(bytes: Uint8Array): Uint8Array[] {
   for (let off = 0; off < bytes.length; off += BLOCK_PART_SIZE) parts.push(bytes.subarray(off, off + BLOCK_PART_SIZE));
   if (parts.length === 0) parts.push(new Uint8Array());
   return parts;
+}
+
+/**
+ * BFT time (CometBFT's MedianTime): the voting-power-weighted median of the timestamps in the commit of
+ * the previous block. Validators whose power sums to 1/3 or less cannot move it outside the range the
+ * others' clocks gave, and every node computes it from the block alone.
+ */
+export function medianTime(commit: Commit, validators: ValidatorSet): Timestamp {
+  const weighted: Array<{ ns: bigint; ts: Timestamp; power: bigint }> = [];
+  let total = 0n;
+  for (const sig of commit.signatures) {
+    if (sig.blockIdFlag === BlockIDFlag.BLOCK_ID_FLAG_ABSENT || sig.timestamp === undefined) continue;
+    const found = validators.getByAddress(sig.validatorAddress);
+    if (found === null) continue;
+    total += found.validator.votingPower;
+    weighted.push({ ns: sig.timestamp.seconds * 1_000_000_000n + BigInt(sig.timestamp.nanos), ts: sig.timestamp, power: found.validator.votingPower });
+  }
+  if (weighted.length === 0) throw EngineErrors.invalidBlock('the last commit has no signatures to take a time from');
+  weighted.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+  let median = total / 2n;
+  for (const w of weighted) {
+    if (median <= w.power) return w.ts;
+    median -= w.power;
+  }
+  return weighted[weighted.length - 1]!.ts;
 }
 
 /** What a block must agree with: the chain as this node has committed it. */
@@ -125,6 +152,8 @@ export function checkBlock(b: BuiltBlock, ctx: ChainContext): void {
     } catch (e) {
       fail(`last commit: ${(e as Error).message}`);
     }
+    const bft = medianTime(lc!, ctx.lastCommitValidators!);
+    if (bft.seconds !== h.time.seconds || bft.nanos !== h.time.nanos) fail('time is not the weighted median of the last commit\'s votes (BFT time)');
   }
 
   const evidence = blockEvidence(b.block);

@@ -49,6 +49,7 @@ import {
   commitInfoOf,
   decodeBlockFor,
   evidenceKey,
+  medianTime,
   misbehaviorOf,
   splitParts,
   type BuiltBlock,
@@ -515,7 +516,11 @@ export class ConsensusEngine {
       case 'broadcastVote': {
         const index = selfIndex(this.cs);
         if (this.deps.signer === null || index < 0) return;
-        const unsigned = makeVote(a.vote, { validatorAddress: this.deps.validatorAddress!, validatorIndex: index, timestamp: nowTs(this.lastBlockTimeNs) });
+        // a vote is later than the block it votes for, so the next block's BFT time moves forward
+        const voted = isNilBlockId(a.vote.blockId) ? undefined : this.blocks.get(blockIdKey(a.vote.blockId));
+        const votedNs = voted === undefined ? 0n : tsNs(voted.block.header!.time);
+        const after = votedNs > this.lastBlockTimeNs ? votedNs : this.lastBlockTimeNs;
+        const unsigned = makeVote(a.vote, { validatorAddress: this.deps.validatorAddress!, validatorIndex: index, timestamp: nowTs(after) });
         const out = this.deps.signer.signVote(unsigned);
         if (out.status === 'refused') return;
         this.deps.network.broadcast({ kind: 'vote', vote: out.message });
@@ -602,7 +607,8 @@ export class ConsensusEngine {
     const ctx = this.chainContext();
     const maxBytes = Number(app.params.block.max_bytes);
     const maxGas = BigInt(app.params.block.max_gas);
-    const time = nowTs(this.lastBlockTimeNs);
+    // BFT time: the first block takes the genesis time, every later one the median of its last commit
+    const time = ctx.height === ctx.initialHeight ? nsToTs(BigInt(this.opts.genesisTimeMs) * 1_000_000n) : medianTime(this.lastCommit!, this.sets.last!);
     const evidence = this.pendingEvidence.filter((e) => ctx.evidenceValidators(e.voteA!.height) !== null && !ctx.previousEvidence.has(evidenceKey(e)));
     const { txs } = app.prepareProposal({
       maxTxBytes: BigInt(maxBytes) - 64n * 1024n, // room for the header, last commit and evidence

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { SignedMsgType } from 'cosmjs-types/tendermint/types/types';
-import { buildBlock, checkBlock, evidenceKey, type ChainContext } from '../../../../chain/consensus/engine/blocks.js';
+import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
+import { buildBlock, checkBlock, evidenceKey, medianTime, type ChainContext } from '../../../../chain/consensus/engine/blocks.js';
 import { EngineErrors } from '../../../../chain/consensus/engine/errors.js';
 import { consensusParamsHash, resultsHash } from '../../../../chain/consensus/block.js';
 import { voteSignBytes } from '../../../../chain/consensus/types/canonical.js';
@@ -96,4 +97,23 @@ t.test('forged evidence (a signature that does not verify) is refused', async (t
   const e = doubleSign(1, HEIGHT);
   const forged = { ...e, voteB: { ...e.voteB!, signature: new Uint8Array(64) } };
   throwsKind(t, () => checkBlock(blockWith([forged]), context()), EngineErrors.invalidBlock);
+});
+
+t.test('BFT time is the power-weighted median of the last commit\'s timestamps, absent votes skipped', async (t) => {
+  const at = (s: bigint) => ({ seconds: s, nanos: 0 });
+  const sig = (index: number, seconds: bigint | null) => ({
+    blockIdFlag: seconds === null ? BlockIDFlag.BLOCK_ID_FLAG_ABSENT : BlockIDFlag.BLOCK_ID_FLAG_COMMIT,
+    validatorAddress: set.getByIndex(index)!.address,
+    timestamp: at(seconds ?? 0n),
+    signature: new Uint8Array(64),
+  });
+  const commit = (sigs: ReturnType<typeof sig>[]) => ({ height: 1n, round: 0, blockId: nilBlockId(), signatures: sigs });
+  t.same(medianTime(commit([sig(0, 40n), sig(1, 10n), sig(2, 30n), sig(3, 20n)]), set), at(20n), 'four equal powers: the lower middle');
+  t.same(medianTime(commit([sig(0, 40n), sig(1, 10n), sig(2, null), sig(3, 20n)]), set), at(20n), 'absent skipped');
+  const { validators: unequal } = testValidators([50n, 10n, 10n]);
+  const heavy = ValidatorSet.create(unequal);
+  const heavyIndex = heavy.getByAddress(unequal[0]!.address)!.index;
+  const sigs = [0, 1, 2].map((i) => ({ ...sig(0, i === heavyIndex ? 99n : BigInt(i + 1)), validatorAddress: heavy.getByIndex(i)!.address }));
+  t.same(medianTime(commit(sigs), heavy), at(99n), 'a validator with more than half the power sets the time');
+  throwsKind(t, () => medianTime(commit([sig(0, null)]), set), EngineErrors.invalidBlock);
 });
