@@ -58,10 +58,18 @@ export class SlotHeap {
   pop(): void {
     const n = --this.size;
     if (n === 0) return;
+    this.siftDown(this.slots[n]!, this.scores[n]!, n);
+  }
+
+  /** Replaces the root by (slot, score): a push and a pop in one sift (the bounded result set's eviction). */
+  replaceTop(slot: number, score: number): void {
+    this.siftDown(slot, score, this.size);
+  }
+
+  /** Places (slot, score) from the root down, within the first `n` entries. */
+  private siftDown(slot: number, score: number, n: number): void {
     const slots = this.slots;
     const scores = this.scores;
-    const slot = slots[n]!;
-    const score = scores[n]!;
     let i = 0;
     if (this.maxAtRoot) {
       for (;;) {

@@ -72,7 +72,11 @@ export class Hnsw {
   private maxLevel = -1;
   private rng: number;
 
-  private visited = new Uint32Array(1024);
+  /**
+   * Visit marks: the number of the search that last reached each slot. One byte per slot keeps the marks
+   * of a large index in cache; every 255 searches they are cleared.
+   */
+  private visited = new Uint8Array(1024);
   private epoch = 0;
   private readonly candidates = new SlotHeap(true);
   private readonly results = new SlotHeap(false);
@@ -248,7 +252,7 @@ export class Hnsw {
     const links0 = new Int32Array(cap * (this.M0 + 1));
     links0.set(this.links0);
     this.links0 = links0;
-    this.visited = new Uint32Array(cap); // fresh marks: epoch 0 is never a live epoch
+    this.visited = new Uint8Array(cap); // fresh marks: epoch 0 is never a live epoch
     this.epoch = 0;
   }
 
@@ -278,20 +282,24 @@ export class Hnsw {
   /** Greedy walk (ef = 1) from `from` on layer `top` down to layer `bottom + 1`; returns the closest slot. */
   private greedy(q: number, from: number, top: number, bottom: number): number {
     const { kernels, stride } = this.arena;
+    const base0 = this.arena.offsetOf(0);
     let cur = from;
-    let best = kernels.dot(q, this.arena.offsetOf(cur), stride);
+    let best = kernels.dot(q, base0 + cur * stride, stride);
     for (let layer = top; layer > bottom; layer--) {
       for (let changed = true; changed; ) {
         changed = false;
         const list = this.upper[cur]!;
         const base = (layer - 1) * (this.M + 1);
         const count = list[base]!;
-        for (let i = 1; i <= count; i++) {
-          const t = list[base + i]!;
-          const s = kernels.dot(q, this.arena.offsetOf(t), stride);
-          if (s > best) {
-            best = s;
-            cur = t;
+        if (count === 0) break;
+        const offsets = kernels.list;
+        for (let i = 0; i < count; i++) offsets[i] = base0 + list[base + 1 + i]! * stride;
+        kernels.dotList(q, stride, count);
+        const scores = kernels.out;
+        for (let i = 0; i < count; i++) {
+          if (scores[i]! > best) {
+            best = scores[i]!;
+            cur = list[base + 1 + i]!;
             changed = true;
           }
         }
@@ -352,8 +360,8 @@ export class Hnsw {
         if (res.size < ef || s > res.topScore) {
           cand.push(t, s);
           if (t >= lo && t <= hi && (!accept || accept(t))) {
-            res.push(t, s);
-            if (res.size > ef) res.pop();
+            if (res.size < ef) res.push(t, s);
+            else res.replaceTop(t, s);
           }
         }
       }
@@ -361,7 +369,7 @@ export class Hnsw {
   }
 
   private nextEpoch(): number {
-    if (++this.epoch === 0x1_0000_0000) {
+    if (++this.epoch === 0x100) {
       this.visited.fill(0);
       this.epoch = 1;
     }
@@ -392,19 +400,29 @@ export class Hnsw {
   private selectNeighbours(n: number, max: number): number {
     if (this.chosen.length < max) this.chosen = new Int32Array(max);
     const { kernels, stride } = this.arena;
+    const base0 = this.arena.offsetOf(0);
+    const chosen = this.chosen;
+    const offsets = kernels.list;
     let count = 0;
     for (let i = 0; i < n && count < max; i++) {
       const c = this.pickSlots[i]!;
       const toQuery = this.pickScores[i]!;
-      const co = this.arena.offsetOf(c);
       let good = true;
-      for (let j = 0; j < count; j++) {
-        if (kernels.dot(co, this.arena.offsetOf(this.chosen[j]!), stride) > toQuery) {
-          good = false;
-          break;
+      if (count > 0) {
+        // One kernel call scores the candidate against every neighbour kept so far.
+        kernels.dotList(base0 + c * stride, stride, count);
+        const scores = kernels.out;
+        for (let j = 0; j < count; j++) {
+          if (scores[j]! > toQuery) {
+            good = false;
+            break;
+          }
         }
       }
-      if (good) this.chosen[count++] = c;
+      if (good) {
+        offsets[count] = base0 + c * stride;
+        chosen[count++] = c;
+      }
     }
     return count;
   }
@@ -426,18 +444,21 @@ export class Hnsw {
       return;
     }
     const { kernels, stride } = this.arena;
-    const fo = this.arena.offsetOf(from);
-    const too = this.arena.offsetOf(to);
-    const sTo = kernels.dot(fo, too, stride);
+    const base0 = this.arena.offsetOf(0);
+    const sTo = kernels.dot(base0 + from * stride, base0 + to * stride, stride);
     const toFrom = this.pickScores; // per link: score to `from`
     const toNew = this.pickSlots; // per link: score to `to`
+    // Two kernel calls: every link against `from`, then against `to`.
+    const offsets = kernels.list;
+    for (let i = 0; i < count; i++) offsets[i] = base0 + list[base + 1 + i]! * stride;
+    kernels.dotList(base0 + from * stride, stride, count);
+    toFrom.set(kernels.out.subarray(0, count));
+    kernels.dotList(base0 + to * stride, stride, count);
+    const out = kernels.out;
     for (let i = 0; i < count; i++) {
-      const e = list[base + 1 + i]!;
-      const eo = this.arena.offsetOf(e);
-      const se = kernels.dot(fo, eo, stride);
-      const st = kernels.dot(eo, too, stride);
+      const se = toFrom[i]!;
+      const st = out[i]!;
       if (se > sTo && st > sTo) return; // a closer link already covers `to`'s direction
-      toFrom[i] = se;
       toNew[i] = st;
     }
     let w = 0;

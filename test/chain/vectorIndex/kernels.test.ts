@@ -49,3 +49,25 @@ t.test('growing the arena keeps its contents', async (t) => {
   t.equal(k.bytes[ARENA_RESERVED], -7);
   t.equal(k.list.length, LIST_CAPACITY);
 });
+
+t.test('dotList scores every count right: whole groups, a partial last group, a full list', async (t) => {
+  const simd = createKernels();
+  const n = 2 * LANE_BYTES;
+  const rows = 50;
+  simd.ensure(ARENA_RESERVED + (rows + 1) * n);
+  let s = 5;
+  for (let i = 0; i < (rows + 1) * n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    simd.bytes[ARENA_RESERVED + i] = ((s >>> 16) & 0xff) - 128;
+  }
+  const q = ARENA_RESERVED;
+  const row = (i: number): number => ARENA_RESERVED + (1 + i) * n;
+  for (const count of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 19, 33, LIST_CAPACITY - 1, LIST_CAPACITY]) {
+    for (let i = 0; i < count; i++) simd.list[i] = row((i * 13) % rows);
+    simd.out.fill(-1);
+    simd.dotList(q, n, count);
+    let ok = true;
+    for (let i = 0; i < count; i++) if (simd.out[i] !== simd.dot(q, row((i * 13) % rows), n)) ok = false;
+    t.ok(ok, `count ${count}`);
+  }
+});
