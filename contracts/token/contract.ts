@@ -1,6 +1,6 @@
 // token: the cw20 interface (cw20-base semantics) on the VIVIAN SDK.
 import {
-  addrValidate, Codec, doExecute, doInstantiate, doQuery, Env, fail, invalidInput, Item, JsonValue, JsonWriter,
+  addrValidate, Codec, doExecute, doInstantiate, doQuery, Env, Expiration, fail, invalidInput, Item, JsonValue, JsonWriter,
   Map, Map2, MessageInfo, Response, Result, str, StringCodec, Uint128, Uint128Codec, unauthorized, WasmMsg, quote,
 } from '../sdk/index';
 export { allocate, deallocate, interface_version_8 } from '../sdk/index';
@@ -44,37 +44,6 @@ class TokenInfoCodec extends Codec<TokenInfo> {
       if (cap.length) t.cap = Uint128.parse(cap);
     }
     return t;
-  }
-}
-
-/** cw20's Expiration: never, at a height, or at a time (nanoseconds). */
-class Expiration {
-  kind: string = 'never';
-  at: u64 = 0;
-
-  static parse(v: JsonValue | null): Expiration | null {
-    const e = new Expiration();
-    if (v === null || v.isNull()) return e;
-    const kind = v.variant();
-    if (kind == 'never') return e;
-    if (kind != 'at_height' && kind != 'at_time') return null;
-    e.kind = kind;
-    e.at = U64.parseInt(v.get(kind)!.text);
-    return e;
-  }
-
-  isExpired(env: Env): bool {
-    if (this.kind == 'at_height') return env.block.height >= this.at;
-    if (this.kind == 'at_time') return env.block.timeNanos >= this.at;
-    return false;
-  }
-
-  write(w: JsonWriter): void {
-    w.beginObject();
-    if (this.kind == 'never') w.key('never').beginObject().endObject();
-    else if (this.kind == 'at_height') w.key('at_height').number(this.at);
-    else w.key('at_time').string(this.at.toString());
-    w.endObject();
   }
 }
 
@@ -139,7 +108,7 @@ function credit(addr: string, amount: Uint128): void {
 /** Spends `amount` of owner's allowance to spender (cw20-base: expired allowances count as none). */
 function spendAllowance(env: Env, owner: string, spender: string, amount: Uint128): Result<bool> {
   if (!ALLOWANCES.has(owner, spender)) return fail<bool>('No allowance for this account');
-  const a = ALLOWANCES.loadOr(owner, spender, new Allowance(Uint128.zero(), new Expiration()));
+  const a = ALLOWANCES.loadOr(owner, spender, new Allowance(Uint128.zero(), Expiration.never()));
   if (a.expires.isExpired(env)) return fail<bool>('Allowance is expired');
   const left = a.allowance.checkedSub(amount);
   if (left === null) return fail<bool>('Cannot Sub with ' + a.allowance.toString() + ' and ' + amount.toString());
@@ -280,7 +249,7 @@ function changeAllowance(env: Env, info: MessageInfo, m: JsonValue, increase: bo
   const amount = amountOf(m, 'amount');
   if (amount.isErr) return amount.cast<Response>();
   const expiresJson = m.get('expires');
-  const current = ALLOWANCES.loadOr(info.sender, spender.value, new Allowance(Uint128.zero(), new Expiration()));
+  const current = ALLOWANCES.loadOr(info.sender, spender.value, new Allowance(Uint128.zero(), Expiration.never()));
   let expires = current.expires;
   if (expiresJson !== null) {
     const e = Expiration.parse(expiresJson);
@@ -417,7 +386,7 @@ function queryHandler(env: Env, msg: JsonValue): Result<string> {
     if (owner.isErr) return owner.cast<string>();
     const spender = address(m, 'spender');
     if (spender.isErr) return spender.cast<string>();
-    const a = ALLOWANCES.loadOr(owner.value, spender.value, new Allowance(Uint128.zero(), new Expiration()));
+    const a = ALLOWANCES.loadOr(owner.value, spender.value, new Allowance(Uint128.zero(), Expiration.never()));
     return Result.ok<string>(new AllowanceCodec().encode(a));
   }
   if (q == 'all_allowances') {
