@@ -57,6 +57,8 @@ export interface HnswState {
 const MAX_M = 128;
 const MAX_EF = 100_000;
 const MAX_LEVEL = 32;
+/** Kept neighbours a candidate is first checked against in selectNeighbours (one dotList group). */
+const SELECT_FIRST = 4;
 
 export class Hnsw {
   readonly arena: VectorArena;
@@ -84,6 +86,8 @@ export class Hnsw {
   private pickSlots = new Int32Array(256);
   private pickScores = new Int32Array(256);
   private chosen = new Int32Array(256);
+  /** Arena offsets of `chosen`'s vectors. */
+  private chosenOffsets = new Int32Array(256);
   /** Slots of the neighbours being scored in one dotList call (at most M0). */
   private readonly batch: Int32Array;
 
@@ -398,21 +402,27 @@ export class Hnsw {
    * Writes up to `max` slots into `chosen`; returns how many.
    */
   private selectNeighbours(n: number, max: number): number {
-    if (this.chosen.length < max) this.chosen = new Int32Array(max);
+    if (this.chosen.length < max) {
+      this.chosen = new Int32Array(max);
+      this.chosenOffsets = new Int32Array(max);
+    }
     const { kernels, stride } = this.arena;
     const base0 = this.arena.offsetOf(0);
     const chosen = this.chosen;
-    const offsets = kernels.list;
+    const keptAt = this.chosenOffsets;
     let count = 0;
     for (let i = 0; i < n && count < max; i++) {
       const c = this.pickSlots[i]!;
       const toQuery = this.pickScores[i]!;
       let good = true;
-      if (count > 0) {
-        // One kernel call scores the candidate against every neighbour kept so far.
-        kernels.dotList(base0 + c * stride, stride, count);
+      // Score the candidate against the neighbours kept so far, the closest (first kept) four in one kernel
+      // call, then the rest in another: most candidates are rejected by one of the first few.
+      for (let from = 0; from < count && good; from = from === 0 ? SELECT_FIRST : count) {
+        const to = from === 0 ? Math.min(count, SELECT_FIRST) : count;
+        kernels.list.set(keptAt.subarray(from, to));
+        kernels.dotList(base0 + c * stride, stride, to - from);
         const scores = kernels.out;
-        for (let j = 0; j < count; j++) {
+        for (let j = 0; j < to - from; j++) {
           if (scores[j]! > toQuery) {
             good = false;
             break;
@@ -420,7 +430,7 @@ export class Hnsw {
         }
       }
       if (good) {
-        offsets[count] = base0 + c * stride;
+        keptAt[count] = base0 + c * stride;
         chosen[count++] = c;
       }
     }
