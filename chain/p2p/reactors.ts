@@ -99,9 +99,21 @@ export class ConsensusReactor implements EngineNetwork {
   }
 }
 
-/** Tx gossip: txs accepted by this node's mempool are passed on; a tx CheckTx refuses is not (and costs the peer nothing: it may be a race). */
+/** Gossiped txs waiting for CheckTx; beyond this they are dropped (the sender's node still holds them). */
+const MAX_QUEUED_TXS = 20_000;
+/** CheckTx of gossiped txs runs in slices of this many ms, so votes and RPC calls are not held up behind it. */
+const CHECK_SLICE_MS = 5;
+
+/**
+ * Tx gossip: txs accepted by this node's mempool are passed on; a tx CheckTx refuses is not (and costs the
+ * peer nothing: it may be a race). Received txs are queued and checked in short slices between other
+ * events: a burst of txs on a connection does not delay the consensus messages behind it.
+ */
 export class MempoolReactor {
   private readonly seen = new SeenSet(200_000);
+  private readonly queue: Array<{ peer: string; tx: Uint8Array }> = [];
+  private head = 0;
+  private scheduled = false;
 
   constructor(
     private readonly sw: P2PSwitch,
@@ -109,9 +121,36 @@ export class MempoolReactor {
   ) {
     sw.onMessage(Channel.mempool, (peer, tx) => {
       if (!this.seen.add(hashKey(Channel.mempool, tx))) return;
+      if (this.queue.length - this.head >= MAX_QUEUED_TXS) return;
+      this.queue.push({ peer, tx });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.checkSlice());
+  }
+
+  private checkSlice(): void {
+    this.scheduled = false;
+    const until = performance.now() + CHECK_SLICE_MS;
+    while (this.head < this.queue.length && performance.now() < until) {
+      const { peer, tx } = this.queue[this.head++]!;
       const res = this.mempool.add(tx);
       if (res.result.code === 0) this.sw.broadcast(Channel.mempool, tx, peer);
-    });
+    }
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else {
+      if (this.head > 4096) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      this.schedule();
+    }
   }
 
   /** A tx this node accepted from a client: send it to the peers. */
