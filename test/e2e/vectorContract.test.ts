@@ -1,34 +1,21 @@
 import t from 'tap';
 import type { Test } from 'tap';
-import { MsgExecuteContract, MsgExecuteContractResponse, MsgInstantiateContract, MsgStoreCode } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
+import { MsgExecuteContractResponse } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
-import { QuerySmartContractStateRequest, QuerySmartContractStateResponse } from 'cosmjs-types/cosmwasm/wasm/v1/query';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { CommittedBlock } from '../../chain/app/application.js';
 import { parseAddress } from '../../chain/crypto/addresses.js';
 import { CONTRACT_VECTORS_PREFIX } from '../../chain/modules/wasm/keys.js';
 import { contractWasm } from '../contracts/build.js';
-import { makeTestNode, secpAccounts, signTx, type TestAccount } from '../helpers/chain.js';
-import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
-import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
+import { makeTestNode, secpAccounts, type TestAccount } from '../helpers/chain.js';
+import { executeMsg, instantiatedContracts, instantiateMsg, querySmart, storeCodeMsg, TxSigner } from '../helpers/e2e.js';
 
 const wasm = await contractWasm('vectorstore');
 const [alice, bob] = await secpAccounts(2);
-const te = new TextEncoder();
-const json = (v: unknown) => te.encode(JSON.stringify(v));
 
-const storeCode = (): Any => ({
-  typeUrl: '/cosmwasm.wasm.v1.MsgStoreCode',
-  value: MsgStoreCode.encode(MsgStoreCode.fromPartial({ sender: alice!.address, wasmByteCode: wasm })).finish(),
-});
-const instantiate = (): Any => ({
-  typeUrl: '/cosmwasm.wasm.v1.MsgInstantiateContract',
-  value: MsgInstantiateContract.encode(MsgInstantiateContract.fromPartial({ sender: alice!.address, admin: '', codeId: 1n, label: 'vectors', msg: json({ public: true }), funds: [] })).finish(),
-});
-const execute = (contract: string, msg: unknown, sender = alice!): Any => ({
-  typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract',
-  value: MsgExecuteContract.encode(MsgExecuteContract.fromPartial({ sender: sender.address, contract, msg: json(msg), funds: [] })).finish(),
-});
+const storeCode = () => storeCodeMsg(alice!.address, wasm);
+const instantiate = () => instantiateMsg(alice!.address, 1n, 'vectors', { public: true });
+const execute = (contract: string, msg: unknown, sender = alice!) => executeMsg(sender.address, contract, msg);
 
 const DOCS: Array<[string, number[]]> = [
   ['1', [10, 0, 0, 0]],
@@ -49,16 +36,9 @@ async function run(t: Test) {
   const env = makeTestNode([alice!.address, bob!.address]);
   t.teardown(env.cleanup);
   const { node } = env;
-  const accountNumber = (acc: TestAccount) => {
-    const r = node.app.query({ path: '/cosmos.auth.v1beta1.Query/Account', data: QueryAccountRequest.encode({ address: acc.address }).finish(), height: 0n, prove: false });
-    return BaseAccount.decode(QueryAccountResponse.decode(r.value).account!.value).accountNumber;
-  };
-  const sequences = new Map<string, bigint>();
+  const signer = new TxSigner(node);
   const submit = async (acc: TestAccount, fee: bigint, ...msgs: Any[]) => {
-    const sequence = sequences.get(acc.address) ?? 0n;
-    sequences.set(acc.address, sequence + 1n);
-    const tx = await signTx(acc, msgs, { accountNumber: accountNumber(acc), sequence, gas: 20_000_000n, fee: [{ denom: 'uviv', amount: fee.toString() }] });
-    const added = node.broadcastTx(tx);
+    const added = node.broadcastTx(await signer.sign(acc, msgs, { fee, gas: 20_000_000n }));
     t.equal(added.result.code, 0, added.result.log);
   };
   const ok = (block: CommittedBlock) => {
@@ -69,7 +49,7 @@ async function run(t: Test) {
   ok(node.engine.produceBlock());
   await submit(alice!, 1n, instantiate());
   const inst = ok(node.engine.produceBlock());
-  const contract = inst.txs[0]!.result.events.find((e) => e.type === 'instantiate')!.attributes.find((a) => a.key === '_contract_address')!.value;
+  const contract = instantiatedContracts(inst.txs[0]!.result.events)[0]!;
   const vectorPrefix = Buffer.concat([CONTRACT_VECTORS_PREFIX, parseAddress(contract)]);
   const vectorKeysChanged = (b: CommittedBlock) =>
     b.changedKeys.map((k) => Buffer.from(k)).filter((k) => k.subarray(0, vectorPrefix.length).equals(vectorPrefix)).map((k) => k.subarray(vectorPrefix.length));
@@ -82,16 +62,7 @@ async function run(t: Test) {
   await submit(alice!, 1n, execute(contract, { search: { collection: 'docs', query: [1, 1, 0, 0], k: 2 } }));
   const searched = ok(node.engine.produceBlock());
 
-  const query = (msg: unknown) => {
-    const r = node.app.query({
-      path: '/cosmwasm.wasm.v1.Query/SmartContractState',
-      data: QuerySmartContractStateRequest.encode({ address: contract, queryData: json(msg) }).finish(),
-      height: 0n,
-      prove: false,
-    });
-    t.equal(r.code, 0, r.log);
-    return JSON.parse(Buffer.from(QuerySmartContractStateResponse.decode(r.value).data).toString());
-  };
+  const query = (msg: unknown) => querySmart(node, contract, msg);
   return { node, contract, inserted, failed, searched, query, vectorKeysChanged };
 }
 

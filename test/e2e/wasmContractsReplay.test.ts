@@ -1,13 +1,10 @@
 import t from 'tap';
 import type { Test } from 'tap';
-import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
-import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
-import { QuerySmartContractStateRequest, QuerySmartContractStateResponse } from 'cosmjs-types/cosmwasm/wasm/v1/query';
-import { MsgExecuteContract, MsgInstantiateContract, MsgStoreCode } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { CommittedBlock } from '../../chain/app/application.js';
 import { contractWasm } from '../contracts/build.js';
-import { makeTestNode, secpAccounts, signTx, type TestAccount } from '../helpers/chain.js';
+import { makeTestNode, secpAccounts, type TestAccount } from '../helpers/chain.js';
+import { executeMsg, instantiatedContracts, instantiateMsg, querySmart, storeCodeMsg, TxSigner } from '../helpers/e2e.js';
 
 /**
  * The same signed txs against the nft, multisig and escrow contracts on two fresh nodes: every block has the
@@ -15,38 +12,20 @@ import { makeTestNode, secpAccounts, signTx, type TestAccount } from '../helpers
  */
 const [nft, multisig, escrow] = await Promise.all([contractWasm('nft'), contractWasm('multisig'), contractWasm('escrow')]);
 const [alice, bob] = (await secpAccounts(2)) as [TestAccount, TestAccount];
-const te = new TextEncoder();
-const json = (v: unknown) => te.encode(JSON.stringify(v));
 type Coins = Array<{ denom: string; amount: string }>;
 const coins = (amount: number): Coins => [{ denom: 'uviv', amount: String(amount) }];
 
-const store = (wasm: Uint8Array): Any => ({
-  typeUrl: '/cosmwasm.wasm.v1.MsgStoreCode',
-  value: MsgStoreCode.encode(MsgStoreCode.fromPartial({ sender: alice.address, wasmByteCode: wasm })).finish(),
-});
-const instantiate = (codeId: bigint, msg: unknown, funds: Coins = []): Any => ({
-  typeUrl: '/cosmwasm.wasm.v1.MsgInstantiateContract',
-  value: MsgInstantiateContract.encode(MsgInstantiateContract.fromPartial({ sender: alice.address, admin: '', codeId, label: `code ${codeId}`, msg: json(msg), funds })).finish(),
-});
-const execute = (sender: TestAccount, contract: string, msg: unknown, funds: Coins = []): Any => ({
-  typeUrl: '/cosmwasm.wasm.v1.MsgExecuteContract',
-  value: MsgExecuteContract.encode(MsgExecuteContract.fromPartial({ sender: sender.address, contract, msg: json(msg), funds })).finish(),
-});
+const store = (wasm: Uint8Array) => storeCodeMsg(alice.address, wasm);
+const instantiate = (codeId: bigint, msg: unknown, funds: Coins = []) => instantiateMsg(alice.address, codeId, `code ${codeId}`, msg, { funds });
+const execute = (sender: TestAccount, contract: string, msg: unknown, funds: Coins = []) => executeMsg(sender.address, contract, msg, funds);
 
 async function run(t: Test) {
   const env = makeTestNode([alice.address, bob.address]);
   t.teardown(env.cleanup);
   const { node } = env;
-  const accountNumber = (acc: TestAccount) => {
-    const r = node.app.query({ path: '/cosmos.auth.v1beta1.Query/Account', data: QueryAccountRequest.encode({ address: acc.address }).finish(), height: 0n, prove: false });
-    return BaseAccount.decode(QueryAccountResponse.decode(r.value).account!.value).accountNumber;
-  };
-  const sequences = new Map<string, bigint>();
+  const signer = new TxSigner(node);
   const submit = async (acc: TestAccount, fee: number, ...msgs: Any[]) => {
-    const sequence = sequences.get(acc.address) ?? 0n;
-    sequences.set(acc.address, sequence + 1n);
-    const tx = await signTx(acc, msgs, { accountNumber: accountNumber(acc), sequence, gas: 30_000_000n, fee: coins(fee) });
-    const added = node.broadcastTx(tx);
+    const added = node.broadcastTx(await signer.sign(acc, msgs, { fee, gas: 30_000_000n }));
     t.equal(added.result.code, 0, added.result.log);
   };
   const blocks: CommittedBlock[] = [];
@@ -65,8 +44,7 @@ async function run(t: Test) {
     instantiate(2n, { voters: [alice, bob].map((a) => ({ addr: a.address, weight: 1 })), threshold: { absolute_count: { weight: 2 } }, max_voting_period: { height: 100 } }, coins(5000)),
     instantiate(3n, {}),
   );
-  const created = produce().txs[0]!.result.events.filter((e) => e.type === 'instantiate');
-  const [nftAddr, msigAddr, escrowAddr] = created.map((e) => e.attributes.find((a) => a.key === '_contract_address')!.value) as [string, string, string];
+  const [nftAddr, msigAddr, escrowAddr] = instantiatedContracts(produce().txs[0]!.result.events) as [string, string, string];
 
   await submit(
     alice,
@@ -87,16 +65,7 @@ async function run(t: Test) {
   await submit(alice, 1000, execute(alice, nftAddr, { revoke_all: { operator: bob.address } }));
   const last = produce();
 
-  const query = (contract: string, msg: unknown) => {
-    const r = node.app.query({
-      path: '/cosmwasm.wasm.v1.Query/SmartContractState',
-      data: QuerySmartContractStateRequest.encode({ address: contract, queryData: json(msg) }).finish(),
-      height: 0n,
-      prove: false,
-    });
-    t.equal(r.code, 0, r.log);
-    return JSON.parse(Buffer.from(QuerySmartContractStateResponse.decode(r.value).data).toString());
-  };
+  const query = (contract: string, msg: unknown) => querySmart(node, contract, msg);
   return { node, blocks, last, contracts: [nftAddr, msigAddr, escrowAddr], query };
 }
 

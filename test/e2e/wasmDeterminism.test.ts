@@ -1,14 +1,12 @@
 import t from 'tap';
-import { QuerySmartContractStateRequest, QuerySmartContractStateResponse } from 'cosmjs-types/cosmwasm/wasm/v1/query';
-import { MsgExecuteContract, MsgInstantiateContract, MsgInstantiateContractResponse, MsgMigrateContract, MsgStoreCode } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
+import { MsgInstantiateContractResponse, MsgMigrateContract } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
-import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
-import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import type { VivianNode } from '../../chain/node/node.js';
 import { contractWasm } from '../contracts/build.js';
-import { makeTestNode, msgSend, secpAccounts, signTx, type TestAccount } from '../helpers/chain.js';
+import { makeTestNode, msgSend, secpAccounts, type TestAccount } from '../helpers/chain.js';
+import { executeMsg, instantiateMsg, querySmart as smart, storeCodeMsg, TxSigner } from '../helpers/e2e.js';
 import { contract } from '../vm/fixtures.js';
 
 /**
@@ -60,23 +58,17 @@ const proxy = (version: number) =>
   (func (export "migrate") (param i32 i32) (result i32) (call $ok))`);
 
 const token = await contractWasm('token');
-const any = (typeUrl: string, value: Uint8Array): Any => ({ typeUrl, value });
-const store = (wasm: Uint8Array): Any => any('/cosmwasm.wasm.v1.MsgStoreCode', MsgStoreCode.encode({ sender: alice.address, wasmByteCode: wasm }).finish());
-const instantiate = (codeId: bigint, msg: unknown, label: string): Any =>
-  any('/cosmwasm.wasm.v1.MsgInstantiateContract', MsgInstantiateContract.encode({ sender: alice.address, admin: alice.address, codeId, label, msg: te.encode(JSON.stringify(msg)), funds: [] }).finish());
-const execute = (from: TestAccount, contractAddr: string, msg: unknown): Any =>
-  any('/cosmwasm.wasm.v1.MsgExecuteContract', MsgExecuteContract.encode({ sender: from.address, contract: contractAddr, msg: te.encode(JSON.stringify(msg)), funds: [] }).finish());
-const migrate = (contractAddr: string, codeId: bigint): Any =>
-  any('/cosmwasm.wasm.v1.MsgMigrateContract', MsgMigrateContract.encode({ sender: alice.address, contract: contractAddr, codeId, msg: te.encode('{}') }).finish());
+const store = (wasm: Uint8Array) => storeCodeMsg(alice.address, wasm);
+const instantiate = (codeId: bigint, msg: unknown, label: string) => instantiateMsg(alice.address, codeId, label, msg, { admin: alice.address });
+const execute = (from: TestAccount, contractAddr: string, msg: unknown) => executeMsg(from.address, contractAddr, msg);
+const migrate = (contractAddr: string, codeId: bigint): Any => ({
+  typeUrl: '/cosmwasm.wasm.v1.MsgMigrateContract',
+  value: MsgMigrateContract.encode({ sender: alice.address, contract: contractAddr, codeId, msg: te.encode('{}') }).finish(),
+});
 /** The proxy's execute message: a wasm execute of `target` with `msg`, as a CosmosMsg. */
 const forward = (target: string, msg: unknown) => ({ wasm: { execute: { contract_addr: target, msg: b64json(msg), funds: [] } } });
 
-function accountNumber(node: VivianNode, address: string): bigint {
-  const r = node.app.query({ path: '/cosmos.auth.v1beta1.Query/Account', data: QueryAccountRequest.encode({ address }).finish(), height: 0n, prove: false });
-  return BaseAccount.decode(QueryAccountResponse.decode(r.value).account!.value).accountNumber;
-}
-const accountNumbers = new Map([alice, bob].map((acc) => [acc.address, accountNumber(a, acc.address)]));
-const sequences = new Map<string, bigint>();
+const signer = new TxSigner(a);
 
 interface Tx {
   from: TestAccount;
@@ -89,9 +81,7 @@ interface Tx {
 /** Signs the txs once, sends the same bytes to both nodes, commits a block on each; both blocks' results. */
 async function block(tt: Tap.Test, txs: Tx[]) {
   for (const { from, msgs, fee, gas } of txs) {
-    const sequence = sequences.get(from.address) ?? 0n;
-    const raw = await signTx(from, msgs, { accountNumber: accountNumbers.get(from.address)!, sequence, gas: gas ?? 1_000_000n, fee: [{ denom: 'uviv', amount: String(fee ?? 2500) }] });
-    sequences.set(from.address, sequence + 1n);
+    const raw = await signer.sign(from, msgs, { fee: fee ?? 2500, gas: gas ?? 1_000_000n });
     for (const node of [a, b]) {
       const added = node.broadcastTx(raw);
       if (added.result.code !== 0) throw new Error(`checkTx refused: ${added.result.log}`);
@@ -106,12 +96,6 @@ async function block(tt: Tap.Test, txs: Tx[]) {
 }
 
 const contractAddress = (data: Uint8Array) => MsgInstantiateContractResponse.decode(TxMsgData.decode(data).msgResponses[0]!.value).address;
-
-function smart<T>(node: VivianNode, addr: string, msg: unknown): T {
-  const r = node.app.query({ path: '/cosmwasm.wasm.v1.Query/SmartContractState', data: QuerySmartContractStateRequest.encode({ address: addr, queryData: te.encode(JSON.stringify(msg)) }).finish(), height: 0n, prove: false });
-  if (r.code !== 0) throw new Error(r.log);
-  return JSON.parse(new TextDecoder().decode(QuerySmartContractStateResponse.decode(r.value).data)) as T;
-}
 
 t.test('the same contract txs give the same app hash at every height on two fresh nodes', async (t) => {
   t.equal(hex(b.app.appHash), hex(a.app.appHash), 'the same genesis state');

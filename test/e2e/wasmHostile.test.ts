@@ -1,15 +1,13 @@
 import t from 'tap';
-import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
-import { QueryAccountRequest, QueryAccountResponse } from 'cosmjs-types/cosmos/auth/v1beta1/query';
-import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import { QueryRawContractStateRequest, QueryRawContractStateResponse } from 'cosmjs-types/cosmwasm/wasm/v1/query';
-import { MsgExecuteContract, MsgInstantiateContract, MsgInstantiateContractResponse, MsgStoreCode } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
+import { MsgInstantiateContractResponse } from 'cosmjs-types/cosmwasm/wasm/v1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { Bucket } from '../../chain/store/buckets.js';
 import { ACCOUNT_PREFIX } from '../../chain/modules/auth/keys.js';
 import { BALANCE_PREFIX } from '../../chain/modules/bank/keys.js';
-import { makeTestNode, secpAccounts, signTx, type TestAccount } from '../helpers/chain.js';
+import { makeTestNode, msgSend, secpAccounts, type TestAccount } from '../helpers/chain.js';
+import { executeMsg, instantiateMsg, storeCodeMsg, TxSigner } from '../helpers/e2e.js';
 import { contract, wat } from '../vm/fixtures.js';
 
 /**
@@ -26,34 +24,22 @@ const tn = makeTestNode([alice.address, bob.address]);
 t.teardown(tn.cleanup);
 const { node } = tn;
 
-const sequences = new Map<string, bigint>();
-function accountNumber(address: string): bigint {
-  const r = node.app.query({ path: '/cosmos.auth.v1beta1.Query/Account', data: QueryAccountRequest.encode({ address }).finish(), height: 0n, prove: false });
-  return BaseAccount.decode(QueryAccountResponse.decode(r.value).account!.value).accountNumber;
-}
-const accountNumbers = new Map([alice, bob].map((a) => [a.address, accountNumber(a.address)]));
-const FEE = [{ denom: 'uviv', amount: '2500' }];
-const any = (typeUrl: string, value: Uint8Array): Any => ({ typeUrl, value });
+const signer = new TxSigner(node);
 
 /** Signs each message list as one tx from `acc`, puts them all in one block and returns that block. */
 async function block(txs: Array<{ from: TestAccount; msgs: Any[]; gas?: bigint }>) {
   for (const { from, msgs, gas } of txs) {
-    const sequence = sequences.get(from.address) ?? 0n;
-    const raw = await signTx(from, msgs, { accountNumber: accountNumbers.get(from.address)!, sequence, fee: FEE, gas: gas ?? 1_000_000n });
-    const added = node.broadcastTx(raw);
+    const added = node.broadcastTx(await signer.sign(from, msgs, { fee: 2500, gas: gas ?? 1_000_000n }));
     if (added.result.code !== 0) throw new Error(`checkTx refused: ${added.result.log}`);
-    sequences.set(from.address, sequence + 1n);
   }
   const committed = node.engine.produceBlock();
   if (committed.txs.length !== txs.length) throw new Error(`block holds ${committed.txs.length} txs, expected ${txs.length}`);
   return committed;
 }
 
-const store = (wasm: Uint8Array) => any('/cosmwasm.wasm.v1.MsgStoreCode', MsgStoreCode.encode({ sender: alice.address, wasmByteCode: wasm, instantiatePermission: undefined }).finish());
-const instantiate = (codeId: bigint) =>
-  any('/cosmwasm.wasm.v1.MsgInstantiateContract', MsgInstantiateContract.encode({ sender: alice.address, admin: '', codeId, label: `hostile ${codeId}`, msg: te.encode('{}'), funds: [] }).finish());
-const execute = (contractAddr: string, msg = '{"go":{}}') =>
-  any('/cosmwasm.wasm.v1.MsgExecuteContract', MsgExecuteContract.encode({ sender: alice.address, contract: contractAddr, msg: te.encode(msg), funds: [] }).finish());
+const store = (wasm: Uint8Array) => storeCodeMsg(alice.address, wasm);
+const instantiate = (codeId: bigint) => instantiateMsg(alice.address, codeId, `hostile ${codeId}`, {});
+const execute = (contractAddr: string, msg = '{"go":{}}') => executeMsg(alice.address, contractAddr, te.encode(msg));
 
 function rawState(contractAddr: string, key: string): Uint8Array {
   const r = node.app.query({ path: '/cosmwasm.wasm.v1.Query/RawContractState', data: QueryRawContractStateRequest.encode({ address: contractAddr, queryData: te.encode(key) }).finish(), height: 0n, prove: false });
@@ -122,7 +108,7 @@ const refusedNames = Object.keys(REFUSED) as Array<keyof typeof REFUSED>;
 const addresses = new Map<string, string>();
 
 t.test('setup: the runnable hostile contracts upload and instantiate', async (t) => {
-  await block([{ from: bob, msgs: [any('/cosmos.bank.v1beta1.MsgSend', MsgSend.encode({ fromAddress: bob.address, toAddress: alice.address, amount: [{ denom: 'uviv', amount: '1' }] }).finish())] }]);
+  await block([{ from: bob, msgs: [msgSend(bob.address, alice.address, 1n)] }]);
   const names = [...runtimeNames, 'NaN floats'];
   const stored = await block(names.map((n) => ({ from: alice, msgs: [store(n === 'NaN floats' ? NAN : RUNTIME[n as keyof typeof RUNTIME].wasm)] })));
   stored.txs.forEach((x, i) => t.equal(x.result.code, 0, `${names[i]} uploads: ${x.result.log}`));
@@ -205,7 +191,7 @@ t.test('NaN-producing floats run deterministically', async (t) => {
 
 t.test('the node is unaffected: it commits the next block and answers queries', async (t) => {
   const before = node.app.height;
-  const b = await block([{ from: bob, msgs: [any('/cosmos.bank.v1beta1.MsgSend', MsgSend.encode({ fromAddress: bob.address, toAddress: alice.address, amount: [{ denom: 'uviv', amount: '7' }] }).finish())] }]);
+  const b = await block([{ from: bob, msgs: [msgSend(bob.address, alice.address, 7n)] }]);
   t.equal(b.height, before + 1n);
   t.equal(b.txs[0]!.result.code, 0, b.txs[0]!.result.log);
   t.equal(rawState(addresses.get('NaN floats')!, 'k').length, 8, 'contract state is still served');
