@@ -1,37 +1,28 @@
 import t from 'tap';
-import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import { GasPrice, SigningStargateClient, StargateClient, calculateFee } from '@cosmjs/stargate';
 import { connectComet, type Comet38Client } from '@cosmjs/tendermint-rpc';
-import { makeCosmoshubPath } from '@cosmjs/amino';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { startServers } from '../../chain/api/index.js';
 import { Ed25519DirectSigner } from '../../chain/crypto/signers.js';
-import { makeTestNode, TEST_MNEMONIC, CHAIN_ID } from '../helpers/chain.js';
+import { secpWallet, CHAIN_ID } from '../helpers/chain.js';
+import { serveTestNode } from '../helpers/e2e.js';
 
 /**
  * The bar of the gateway: programs written for any Cosmos chain with @cosmjs work against a VIVIAN node
  * over real sockets, with nothing changed but the URL and the address prefix.
  */
 const gasPrice = GasPrice.fromString('0.025uviv');
-const wallet = await DirectSecp256k1HdWallet.fromMnemonic(TEST_MNEMONIC, { prefix: 'vivian', hdPaths: [0, 1, 2, 3].map((i) => makeCosmoshubPath(i)) });
+const wallet = await secpWallet(4);
 const accounts = await wallet.getAccounts();
 const alice = accounts[0]!.address;
 const bob = accounts[1]!.address;
 const parallelSender = accounts[2]!.address;
 const spender = accounts[3]!.address;
 const edSigner = Ed25519DirectSigner.fromKey(new Uint8Array(32).fill(7));
-const empty = (await DirectSecp256k1HdWallet.fromMnemonic(TEST_MNEMONIC, { prefix: 'vivian', hdPaths: [makeCosmoshubPath(99)] }).then((w) => w.getAccounts()))[0]!.address;
+const empty = (await secpWallet([99]).then((w) => w.getAccounts()))[0]!.address;
 
-const tn = makeTestNode([alice, parallelSender, spender, edSigner.address], { rpc_port: 0, api_port: 0, rate_limit_per_minute: 0 });
-tn.node.start();
-const servers = await startServers(tn.node);
-t.teardown(async () => {
-  await servers.close();
-  await tn.cleanup();
-  // @cosmjs/socket's ReconnectingSocket re-opens a websocket after disconnect() (connectComet leaves one behind
-  // from its version probe) and retries forever once the server is gone; nothing else is pending here
-  setTimeout(() => process.exit(process.exitCode ?? 0), 100);
-});
+// @cosmjs/socket's ReconnectingSocket re-opens a websocket after disconnect() (connectComet leaves one behind
+// from its version probe) and retries forever once the server is gone: the process exits after teardown
+const { servers } = await serveTestNode(t, [alice, parallelSender, spender, edSigner.address], { rate_limit_per_minute: 0 }, { exitAfter: true });
 
 // blocks come as soon as txs arrive: poll for inclusion faster than cosmjs's default 3 s
 const fast = { gasPrice, broadcastPollIntervalMs: 100 };

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { startServers } from '../../chain/api/index.js';
-import { makeTestNode, msgSend, secpAccounts, signTx } from '../helpers/chain.js';
+import { msgSend, secpAccounts, signTx } from '../helpers/chain.js';
+import { serveTestNode } from '../helpers/e2e.js';
 
 /** The gateway over real sockets: limits (rate, websocket connections and subscriptions), CORS, events. */
 const wsSpecifier = 'ws';
@@ -8,19 +8,11 @@ const wsModule = (await import(wsSpecifier)) as { default: any; WebSocket?: any 
 const WebSocket = wsModule.WebSocket ?? wsModule.default;
 
 const [alice, bob] = await secpAccounts(2);
-const tn = makeTestNode([alice!.address], {
-  rpc_port: 0,
-  api_port: 0,
+const { servers } = await serveTestNode(t, [alice!.address], {
   rate_limit_per_minute: 40,
   max_ws_connections: 2,
   max_subscriptions_per_client: 2,
   cors_origins: ['https://wallet.example'],
-});
-tn.node.start();
-const servers = await startServers(tn.node);
-t.teardown(async () => {
-  await servers.close();
-  await tn.cleanup();
 });
 const wsUrl = servers.rpcUrl.replace(/^http/, 'ws') + '/websocket';
 

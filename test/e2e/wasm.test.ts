@@ -1,30 +1,18 @@
 import t from 'tap';
-import { makeCosmoshubPath } from '@cosmjs/amino';
 import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
 import { sha256 } from '@cosmjs/crypto';
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
-import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
-import { startServers } from '../../chain/api/index.js';
-import { makeTestNode, TEST_MNEMONIC } from '../helpers/chain.js';
+import { secpWallet } from '../helpers/chain.js';
+import { cosmwasmFee as fee, serveTestNode } from '../helpers/e2e.js';
 import { contractWasm } from '../contracts/build.js';
 
 /** The bar for contracts: @cosmjs/cosmwasm-stargate deploys and drives a VIVIAN contract unchanged. */
 const wasm = await contractWasm('token');
-const wallet = await DirectSecp256k1HdWallet.fromMnemonic(TEST_MNEMONIC, { prefix: 'vivian', hdPaths: [0, 1].map((i) => makeCosmoshubPath(i)) });
+const wallet = await secpWallet(2);
 const [alice, bob] = (await wallet.getAccounts()).map((a) => a.address) as [string, string];
 
-const tn = makeTestNode([alice, bob], { rpc_port: 0, api_port: 0, rate_limit_per_minute: 0 });
-tn.node.start();
-const servers = await startServers(tn.node);
-t.teardown(async () => {
-  await servers.close();
-  await tn.cleanup();
-  setTimeout(() => process.exit(process.exitCode ?? 0), 100);
-});
+const { servers } = await serveTestNode(t, [alice, bob], { rate_limit_per_minute: 0 }, { exitAfter: true });
 const client = await SigningCosmWasmClient.connectWithSigner(servers.rpcUrl, wallet, { broadcastPollIntervalMs: 100 });
-// @cosmjs/cosmwasm carries its own @cosmjs/stargate, whose GasPrice class is not the top-level one: fees are
-// given explicitly (0.025uviv per gas)
-const fee = (gas: number) => ({ amount: [{ denom: 'uviv', amount: String(Math.ceil(gas * 0.025)) }], gas: String(gas) });
 const FEE = fee(1_500_000);
 t.teardown(() => client.disconnect());
 

@@ -1,9 +1,7 @@
 import t from 'tap';
-import { makeCosmoshubPath } from '@cosmjs/amino';
 import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
-import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
-import { startServers } from '../../chain/api/index.js';
-import { makeTestNode, TEST_MNEMONIC } from '../helpers/chain.js';
+import { secpWallet } from '../helpers/chain.js';
+import { cosmwasmFee as fee, serveTestNode } from '../helpers/e2e.js';
 import { contractWasm } from '../contracts/build.js';
 import { exampleWasm } from '../contracts/examples.js';
 
@@ -14,21 +12,13 @@ const [nftWasm, multisigWasm, escrowWasm, receiverWasm] = await Promise.all([
   contractWasm('escrow'),
   exampleWasm('nft', 'receiver'),
 ]);
-const wallet = await DirectSecp256k1HdWallet.fromMnemonic(TEST_MNEMONIC, { prefix: 'vivian', hdPaths: [0, 1, 2, 3].map((i) => makeCosmoshubPath(i)) });
+const wallet = await secpWallet(4);
 // dave is never funded and never signs: his balance shows exactly what the contracts paid him
 const [alice, bob, carol, dave] = (await wallet.getAccounts()).map((a) => a.address) as [string, string, string, string];
 
-const tn = makeTestNode([alice, bob, carol], { rpc_port: 0, api_port: 0, rate_limit_per_minute: 0 });
-tn.node.start();
-const servers = await startServers(tn.node);
-t.teardown(async () => {
-  await servers.close();
-  await tn.cleanup();
-  setTimeout(() => process.exit(process.exitCode ?? 0), 100);
-});
+const { servers } = await serveTestNode(t, [alice, bob, carol], { rate_limit_per_minute: 0 }, { exitAfter: true });
 const client = await SigningCosmWasmClient.connectWithSigner(servers.rpcUrl, wallet, { broadcastPollIntervalMs: 100 });
 t.teardown(() => client.disconnect());
-const fee = (gas: number) => ({ amount: [{ denom: 'uviv', amount: String(Math.ceil(gas * 0.025)) }], gas: String(gas) });
 const FEE = fee(1_500_000);
 const b64json = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 const attr = (events: ReadonlyArray<{ type: string; attributes: ReadonlyArray<{ key: string; value: string }> }>, key: string) =>

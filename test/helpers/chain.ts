@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectSecp256k1HdWallet, makeAuthInfoBytes, makeSignDoc, type OfflineDirectSigner, encodePubkey } from '@cosmjs/proto-signing';
-import { encodeSecp256k1Pubkey, encodeEd25519Pubkey } from '@cosmjs/amino';
+import { encodeSecp256k1Pubkey, encodeEd25519Pubkey, makeCosmoshubPath } from '@cosmjs/amino';
 import { TxRaw, TxBody } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
@@ -21,12 +21,14 @@ export interface TestAccount {
   algo: 'secp256k1' | 'ed25519';
 }
 
+/** A cosmjs wallet holding the mnemonic's secp256k1 accounts at the given Cosmos HD indexes (0..n-1 for a count). */
+export function secpWallet(indexes: number | number[], mnemonic = TEST_MNEMONIC): Promise<DirectSecp256k1HdWallet> {
+  const list = typeof indexes === 'number' ? Array.from({ length: indexes }, (_, i) => i) : indexes;
+  return DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix: 'vivian', hdPaths: list.map((i) => makeCosmoshubPath(i)) });
+}
+
 export async function secpAccounts(n: number, mnemonic = TEST_MNEMONIC): Promise<TestAccount[]> {
-  const { makeCosmoshubPath } = await import('@cosmjs/amino');
-  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, {
-    prefix: 'vivian',
-    hdPaths: Array.from({ length: n }, (_, i) => makeCosmoshubPath(i)),
-  });
+  const wallet = await secpWallet(n, mnemonic);
   const accs = await wallet.getAccounts();
   return accs.map((a) => ({ address: a.address, signer: wallet, pubkey: a.pubkey, algo: 'secp256k1' as const }));
 }
