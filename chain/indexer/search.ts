@@ -4,7 +4,8 @@ import { concatBytes } from '../store/kv.js';
 import type { NodeDb } from '../store/nodeDb.js';
 import { IndexerErrors } from './errors.js';
 import { parseQuery, valueMatches, type Condition, type Query } from './query.js';
-import { decodeVersionList, eventIndexKey } from './txIndexer.js';
+import { decodeVersionList } from '../store/versionList.js';
+import { eventIndexKey } from './txIndexer.js';
 
 export { parseQuery, matchesEvents, type Query, type Condition } from './query.js';
 

@@ -2,6 +2,7 @@ import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import type { CommitParticipant, CommittedBlock } from '../app/application.js';
 import { Bucket } from '../store/buckets.js';
 import type { WriteBatch } from '../store/nodeDb.js';
+import { encodeVersionList } from '../store/versionList.js';
 
 /** LMDB keys are limited (~2 KB); longer attribute values are not indexed (they are still in the results). */
 export const MAX_INDEXED_KEY = 1024;
@@ -21,20 +22,6 @@ export function eventIndexKey(compositeKey: string, value: string, height?: bigi
   return indexKey(`${compositeKey}=${value}`, height);
 }
 
-/** A TxEventIndex value: the ledger versions of the block's txs with that attribute, uint64be each, ascending. */
-export function decodeVersionList(value: Uint8Array): bigint[] {
-  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-  const out: bigint[] = [];
-  for (let at = 0; at + 8 <= value.length; at += 8) out.push(view.getBigUint64(at));
-  return out;
-}
-
-function encodeVersionList(versions: readonly bigint[]): Uint8Array {
-  const out = new Uint8Array(8 * versions.length);
-  const view = new DataView(out.buffer);
-  versions.forEach((v, i) => view.setBigUint64(8 * i, v));
-  return out;
-}
 
 /** What the index holds for one tx. */
 export interface IndexedTx {

@@ -42,11 +42,11 @@ export const Bucket = {
   Roots: 0x34,
 
   // ---- indexes ----
-  /** utf8 "type.key=value" ++ 0x00 ++ uint64be(version) -> empty: the tx event index for tx_search. */
-  TxEventIndex: 0x40,
-  // 0x41 retired (a per-key index for EXISTS; EXISTS now scans TxEventIndex): never reuse it
-  /** utf8 "s:" sender | "t:" msg type URL ++ 0x00 ++ uint64be(version) -> empty: vector search filters (node-local). */
-  TxVectorFilter: 0x42,
+  // 0x40-0x42 retired (per-tx rows of the event index, its key index, the vector filters): never reuse them
+  /** utf8 "type.key=value" ++ 0x00 ++ uint64be(height) -> version list (versionList.ts): the tx_search index. */
+  TxEventIndex: 0x43,
+  /** utf8 "s:" sender | "t:" msg type URL ++ 0x00 ++ uint64be(height) -> version list: vector search filters (node-local). */
+  TxVectorFilter: 0x44,
 
   // ---- node metadata ----
   /** utf8 name -> value: last committed height, genesis, etc. */

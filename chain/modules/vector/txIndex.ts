@@ -1,7 +1,8 @@
 import type { CommitParticipant, CommittedBlock } from '../../app/application.js';
-import { Bucket, readU64be, u64be } from '../../store/buckets.js';
+import { Bucket, u64be } from '../../store/buckets.js';
 import { ChainReader } from '../../store/chainReader.js';
 import { concatBytes } from '../../store/kv.js';
+import { decodeVersionList, encodeVersionList } from '../../store/versionList.js';
 import type { NodeDb, WriteBatch } from '../../store/nodeDb.js';
 import { exactSearchList, VectorIndex, type Hit, type VectorIndexOptions } from '../../vectorIndex/index.js';
 import { checkK, type Vector } from '../../vectorIndex/vector.js';
@@ -17,10 +18,13 @@ const DRAIN_SLICE = 256;
 
 export type FilterKind = 's' | 't';
 
-/** TxVectorFilter key: utf8 "<kind>:<value>" ++ 0x00 [++ uint64be(version)]. kind s = sender, t = message type URL. */
-export function filterKey(kind: FilterKind, value: string, version?: bigint | number): Uint8Array {
+/**
+ * TxVectorFilter key: utf8 "<kind>:<value>" ++ 0x00 [++ uint64be(height)]; kind s = sender, t = message type URL.
+ * One row per block lists the versions that match (chain/store/versionList.ts).
+ */
+export function filterKey(kind: FilterKind, value: string, height?: bigint | number): Uint8Array {
   const head = concatBytes(enc.encode(`${kind}:${value}`), SEP);
-  return version === undefined ? head : concatBytes(head, u64be(version));
+  return height === undefined ? head : concatBytes(head, u64be(height));
 }
 
 export interface TxVectorIndexOptions extends Omit<VectorIndexOptions, 'dimension'> {
@@ -115,13 +119,21 @@ export class TxVectorIndex implements CommitParticipant {
   }
 
   stage(batch: WriteBatch, block: CommittedBlock): void {
-    const empty = new Uint8Array();
+    const rows = new Map<string, bigint[]>();
+    const add = (row: string, version: bigint) => {
+      const list = rows.get(row);
+      if (list) list.push(version);
+      else rows.set(row, [version]);
+    };
     for (const t of block.txs) {
       const sender = t.signers?.[0];
-      const keys: Uint8Array[] = [];
-      if (sender) keys.push(filterKey('s', sender, t.version));
-      for (const type of new Set(t.tx?.messages.map((m) => m.typeUrl) ?? [])) keys.push(filterKey('t', type, t.version));
-      for (const k of keys) if (k.length <= MAX_FILTER_KEY) batch.put(Bucket.TxVectorFilter, k, empty);
+      if (sender) add(`s\0${sender}`, t.version);
+      for (const type of new Set(t.tx?.messages.map((m) => m.typeUrl) ?? [])) add(`t\0${type}`, t.version);
+    }
+    for (const [row, versions] of rows) {
+      const at = row.indexOf('\0');
+      const key = filterKey(row.slice(0, at) as FilterKind, row.slice(at + 1), block.height);
+      if (key.length <= MAX_FILTER_KEY) batch.put(Bucket.TxVectorFilter, key, encodeVersionList(versions));
     }
   }
 
@@ -226,12 +238,13 @@ export class TxVectorIndex implements CommitParticipant {
   }
 
   /** The committed versions of the height range, bounded by the committed ledger; undefined when empty. */
-  private versionRange(minHeight?: bigint, maxHeight?: bigint): { min: number; max: number } | undefined {
+  private versionRange(minHeight?: bigint, maxHeight?: bigint): VersionRange | undefined {
     const size = this.committedSize();
     let min = 0;
     let max = size - 1;
     const last = this.reader.latestHeight();
     const first = this.reader.initialHeight();
+    const heights = { hMin: minHeight !== undefined && minHeight > first ? minHeight : first, hMax: maxHeight !== undefined && maxHeight < last ? maxHeight : last };
     if (minHeight !== undefined) {
       if (minHeight > last) return undefined;
       const r = this.reader.blockResults(minHeight < first ? first : minHeight);
@@ -242,16 +255,16 @@ export class TxVectorIndex implements CommitParticipant {
       const r = this.reader.blockResults(maxHeight > last ? last : maxHeight);
       if (r) max = Math.min(max, Number(r.firstVersion) + r.txCount - 1);
     }
-    return min <= max ? { min, max } : undefined;
+    return min <= max ? { min, max, ...heights } : undefined;
   }
 
   /** Versions in `range` whose filter key matches, ascending. */
-  private filterMatches(kind: FilterKind, value: string, range: { min: number; max: number }): number[] {
+  private filterMatches(kind: FilterKind, value: string, range: VersionRange): number[] {
     const head = filterKey(kind, value);
     if (head.length + 8 > MAX_FILTER_KEY) return [];
     const out: number[] = [];
-    for (const [key] of this.db.range(Bucket.TxVectorFilter, concatBytes(head, u64be(range.min)), concatBytes(head, u64be(range.max + 1)))) {
-      out.push(Number(readU64be(key, head.length)));
+    for (const [, row] of this.db.range(Bucket.TxVectorFilter, concatBytes(head, u64be(range.hMin)), concatBytes(head, u64be(range.hMax + 1n)))) {
+      for (const v of decodeVersionList(row)) if (v >= range.min && v <= range.max) out.push(Number(v));
     }
     return out;
   }
@@ -262,6 +275,14 @@ export class TxVectorIndex implements CommitParticipant {
       if (vector) yield { id, vector };
     }
   }
+}
+
+/** Committed versions [min, max] and the heights [hMin, hMax] they lie in. */
+interface VersionRange {
+  min: number;
+  max: number;
+  hMin: bigint;
+  hMax: bigint;
 }
 
 function intersectSorted(a: number[], b: number[]): number[] {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { filterKey, TxVectorIndex, type TxSearchRequest } from '../../../../chain/modules/vector/index.js';
 import { Bucket, u64be } from '../../../../chain/store/buckets.js';
 import { NodeDb } from '../../../../chain/store/nodeDb.js';
+import { encodeVersionList } from '../../../../chain/store/versionList.js';
 import { exactSearchList } from '../../../../chain/vectorIndex/exact.js';
 import { SyntheticVectors } from '../../../../chain/vectorIndex/synthetic.js';
 import type { Hit } from '../../../../chain/vectorIndex/topk.js';
@@ -35,11 +36,19 @@ const vectors: Vector[] = Array.from({ length: N }, () => gen.next());
 /** Commits versions [from, to) as the app would, and sets the ledger size and last height. */
 function commitVersions(from: number, to: number): void {
   db.commit((b) => {
+    // filter rows: one per sender and per type per block, listing its versions
+    const rows = new Map<string, { kind: 's' | 't'; value: string; height: number; versions: number[] }>();
+    const add = (kind: 's' | 't', value: string, v: number) => {
+      const id = `${kind}|${value}|${heightOf(v)}`;
+      if (!rows.has(id)) rows.set(id, { kind, value, height: heightOf(v), versions: [] });
+      rows.get(id)!.versions.push(v);
+    };
     for (let v = from; v < to; v++) {
       b.put(Bucket.TxEmbedding, u64be(v), vectorBytes(vectors[v]!));
-      b.put(Bucket.TxVectorFilter, filterKey('s', senderOf(v), v), new Uint8Array());
-      for (const type of typesOf(v)) b.put(Bucket.TxVectorFilter, filterKey('t', type, v), new Uint8Array());
+      add('s', senderOf(v), v);
+      for (const type of typesOf(v)) add('t', type, v);
     }
+    for (const r of rows.values()) b.put(Bucket.TxVectorFilter, filterKey(r.kind, r.value, r.height), encodeVersionList(r.versions));
     for (let h = heightOf(from); h <= heightOf(to - 1); h++) {
       const first = (h - 1) * PER_BLOCK;
       const row = new Uint8Array(12);
