@@ -1,52 +1,17 @@
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { deriveSecp256k1 } from '../../chain/crypto/hd.js';
 import { TEST_MNEMONIC } from '../helpers/chain.js';
-
-const CLI = join(import.meta.dirname, 'fixtures', 'vivian.ts');
-
-/** Runs one CLI command to completion. */
-function vivian(args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout!.on('data', (d) => (out += d));
-    p.stderr!.on('data', (d) => (err += d));
-    p.stdin!.end(input);
-    p.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
-
-/** Starts a long-running node command and resolves with its RPC URL once the servers listen. */
-function startNode(args: string[]): Promise<{ proc: ChildProcess; rpc: string; banner: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let banner = '';
-    let rpc = '';
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      banner += l + '\n';
-      const m = /^rpc\s+(http:\/\/\S+)/.exec(l);
-      if (m) rpc = m[1]!;
-      // the banner ends with "Ctrl-C to stop." (dev) or the rest line (start)
-      if (/^Ctrl-C|^rest http/.test(l)) resolve({ proc, rpc, banner });
-    });
-    proc.on('exit', (code) => reject(new Error(`node exited early (${code}):\n${banner}`)));
-  });
-}
-
-const stop = (p: ChildProcess) => new Promise<void>((r) => { p.once('exit', () => r()); p.kill('SIGTERM'); });
+import { runCli as vivian, startCliNode, startDevChain, stopProcess } from '../helpers/e2e.js';
 
 t.test('dev chain, keys, send and queries through the CLI', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'vivian-cli-'));
   const keyHome = join(home, 'client');
   t.teardown(() => rmSync(home, { recursive: true, force: true }));
-  const { proc, rpc, banner } = await startNode(['dev', '--home', join(home, 'chain'), '--mnemonic', TEST_MNEMONIC, '--accounts', '2', '--rpc-port', '0', '--api-port', '0', '--block-time', '0']);
-  t.teardown(() => stop(proc));
+  const { proc, rpc, banner } = await startDevChain(join(home, 'chain'));
+  t.teardown(() => stopProcess(proc));
   const alice = deriveSecp256k1(TEST_MNEMONIC, 0).address;
   t.match(banner, /chain id\s+vivian-dev-1/);
   t.match(banner, alice, 'funded accounts are printed');
@@ -120,8 +85,8 @@ t.test('validator lifecycle: init, genesis add-account, start', async (t) => {
   t.match(badThreads.err, /--verify-threads must be a non-negative integer/);
   const badSet = await vivian(['start', '--home', home, '--set', 'verify_threads=99']);
   t.match(badSet.err, /verify_threads must be "auto" or an integer 0-64, got 99/);
-  const { proc, rpc } = await startNode(['start', '--home', home, '--rpc-port', '0', '--api-port', '0', '--block-time', '200', '--min-gas-price', '0uviv', '--set', 'pruning_keep_recent=500', '--verify-threads', '1']);
-  t.teardown(() => stop(proc));
+  const { proc, rpc } = await startCliNode(['start', '--home', home, '--rpc-port', '0', '--api-port', '0', '--block-time', '200', '--min-gas-price', '0uviv', '--set', 'pruning_keep_recent=500', '--verify-threads', '1']);
+  t.teardown(() => stopProcess(proc));
   const bal = await vivian(['query', 'bank', 'balances', alice, '--node', rpc, '--output', 'json']);
   t.same(JSON.parse(bal.out).balances, [{ denom: 'uviv', amount: '5000' }]);
 });

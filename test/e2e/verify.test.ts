@@ -1,25 +1,11 @@
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { startServers } from '../../chain/api/index.js';
 import { parseAddress } from '../../chain/crypto/addresses.js';
 import { balanceKey } from '../../chain/modules/bank/keys.js';
 import { makeTestNode, msgSend, secpAccounts, signTx } from '../helpers/chain.js';
-
-const CLI = join(import.meta.dirname, 'fixtures', 'vivian.ts');
-
-function vivian(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout!.on('data', (d) => (out += d));
-    p.stderr!.on('data', (d) => (err += d));
-    p.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
+import { runCli as vivian } from '../helpers/e2e.js';
 
 const [alice, bob] = await secpAccounts(2);
 const tn = makeTestNode([alice!.address], { rpc_port: 0, api_port: 0 });

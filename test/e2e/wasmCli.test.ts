@@ -1,53 +1,20 @@
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Keyring } from '../../chain/crypto/keyring/index.js';
 import { contractWasm } from '../contracts/build.js';
 import { TEST_MNEMONIC } from '../helpers/chain.js';
+import { runCli as vivian, startDevChain, stopProcess } from '../helpers/e2e.js';
 import { contract } from '../vm/fixtures.js';
 
 /** The contract dev loop through the `vivian` CLI against `vivian dev`: store, instantiate, execute, query, migrate. */
-const CLI = join(import.meta.dirname, 'fixtures', 'vivian.ts');
-
-function vivian(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout!.on('data', (d) => (out += d));
-    p.stderr!.on('data', (d) => (err += d));
-    p.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
-
-function startDev(home: string): Promise<{ proc: ChildProcess; rpc: string }> {
-  return new Promise((resolve, reject) => {
-    const args = ['dev', '--home', home, '--mnemonic', TEST_MNEMONIC, '--accounts', '2', '--rpc-port', '0', '--api-port', '0', '--block-time', '0'];
-    const proc = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let rpc = '';
-    let banner = '';
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      banner += l + '\n';
-      const m = /^rpc\s+(http:\/\/\S+)/.exec(l);
-      if (m) rpc = m[1]!;
-      if (/^Ctrl-C/.test(l)) resolve({ proc, rpc });
-    });
-    proc.on('exit', (code) => reject(new Error(`vivian dev exited early (${code}):\n${banner}`)));
-  });
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'vivian-wasmcli-'));
 const keyHome = join(dir, 'client');
-const { proc, rpc } = await startDev(join(dir, 'chain'));
+const { proc, rpc } = await startDevChain(join(dir, 'chain'));
 t.teardown(async () => {
-  await new Promise<void>((r) => {
-    proc.once('exit', () => r());
-    proc.kill('SIGTERM');
-  });
+  await stopProcess(proc);
   rmSync(dir, { recursive: true, force: true });
 });
 
