@@ -49,8 +49,7 @@ function settingsFrom(pairs: string[]): Partial<NodeConfig> {
 function overridesFrom(o: Record<string, unknown>): Partial<NodeConfig> {
   const flag = (name: string) => o[name] as string | undefined;
   const threads = flag('verifyThreads');
-  return {
-    ...settingsFrom((o.set as string[] | undefined) ?? []),
+  const flags: Partial<NodeConfig> = {
     rpc_port: parseIntFlag('--rpc-port', flag('rpcPort')),
     api_port: parseIntFlag('--api-port', flag('apiPort')),
     listen_address: flag('listenAddress'),
@@ -58,6 +57,18 @@ function overridesFrom(o: Record<string, unknown>): Partial<NodeConfig> {
     block_time_ms: parseIntFlag('--block-time', flag('blockTime')),
     verify_threads: threads === 'auto' ? 'auto' : parseIntFlag('--verify-threads', threads),
   };
+  // a flag that was not given must not hide the same setting given with --set
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  return { ...settingsFrom((o.set as string[] | undefined) ?? []), ...given };
+}
+
+/** The home's config with the command line's overrides; a bad setting is a one-line CLI error. */
+function nodeConfig(home: string, overrides: Partial<NodeConfig>): NodeConfig {
+  try {
+    return loadConfig(home, overrides);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }
 
 /** Starts the node and its servers; stops cleanly on SIGINT/SIGTERM. */
@@ -126,7 +137,7 @@ export function registerNodeCommands(program: Command): void {
       initHome(home, { chainId: o.chainId, moniker: 'dev', balances, config: { min_gas_price: '0uviv', rate_limit_per_minute: 0 } });
       writeFileSync(devFile, JSON.stringify({ mnemonic, accounts }, null, 2) + '\n', { mode: 0o600 });
     }
-    const config = loadConfig(home, { min_gas_price: '0uviv', rate_limit_per_minute: 0, ...overridesFrom(o) });
+    const config = nodeConfig(home, { min_gas_price: '0uviv', rate_limit_per_minute: 0, ...overridesFrom(o) });
     const saved = JSON.parse(readFileSync(devFile, 'utf8'));
     await runNode(
       home,
@@ -199,7 +210,7 @@ export function registerNodeCommands(program: Command): void {
     program.command('start').description('run a node from its home').requiredOption('--home <dir>', 'node home directory'),
   ).action(async (o) => {
     if (!existsSync(homePaths(o.home).genesis)) throw new CliError(`${o.home} has no genesis; run \`vivian init --home ${o.home} --chain-id ID\` first`);
-    const config = loadConfig(o.home, overridesFrom(o));
+    const config = nodeConfig(o.home, overridesFrom(o));
     await runNode(o.home, config, (node, urls) => {
       process.stdout.write(`node ${config.moniker} on chain ${node.chainId} at height ${node.app.height}\nrpc ${urls.rpcUrl}\nrest ${urls.apiUrl}\n`);
     });
