@@ -17,6 +17,7 @@ import { secp256k1PublicKey, signSecp256k1, verifySecp256k1 } from '../../chain/
 import { encodePubKeyAny, addressOfPubKey } from '../../chain/crypto/pubkeys.js';
 import { toBech32Address } from '../../chain/crypto/addresses.js';
 import { DEFAULT_CONFIG } from '../../chain/node/config.js';
+import { defaultVerifyThreads } from '../../chain/crypto/verifierPool.js';
 import { initHome } from '../../chain/node/home.js';
 import { VivianNode } from '../../chain/node/node.js';
 import { LedgerAccumulator, leafHash } from '../../chain/ledger/index.js';
@@ -81,10 +82,10 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-async function openNode(senders: Sender[], prefillLedger = 0) {
+async function openNode(senders: Sender[], prefillLedger = 0, verifyThreads = 0) {
   const home = mkdtempSync(join(tmpdir(), 'vivian-bench-'));
   initHome(home, { chainId: CHAIN, moniker: 'bench', balances: senders.map((s) => ({ address: s.address, coins: [{ denom: 'uviv', amount: '1000000000000' }] })) });
-  const config = { ...DEFAULT_CONFIG, min_gas_price: '0uviv', block_time_ms: 0, mempool_max_txs: 200_000 };
+  const config = { ...DEFAULT_CONFIG, min_gas_price: '0uviv', block_time_ms: 0, mempool_max_txs: 200_000, verify_threads: verifyThreads };
   if (prefillLedger > 0) {
     // open once to apply genesis, then append synthetic leaves to the ledger so commit cost is seen at size n
     await VivianNode.open(home, config).stop();
@@ -106,9 +107,14 @@ async function openNode(senders: Sender[], prefillLedger = 0) {
   return { node, cleanup: async () => { await node.stop(); rmSync(home, { recursive: true, force: true }); } };
 }
 
-async function run(algo: Algo) {
+/**
+ * One node committing TXS transfers in blocks of BLOCK_TXS. With `verifyThreads` 0 everything runs on the main
+ * thread (the 1-core figure). With worker threads the txs go in as clients send them (submitTx): while block k
+ * executes and commits on the main thread, the workers verify block k+1's signatures (the 2-core figure).
+ */
+async function run(algo: Algo, verifyThreads = 0) {
   const senders = Array.from({ length: SENDERS }, () => makeSender(algo));
-  const { node, cleanup } = await openNode(senders);
+  const { node, cleanup } = await openNode(senders, 0, verifyThreads);
   const numbers = senders.map((s) => node.app.auth.getAccount(node.app.db.bucketReader(Bucket.State), s.address)!.accountNumber);
   const perSender = Math.ceil(TXS / SENDERS);
   const txs: Uint8Array[] = [];
@@ -119,10 +125,17 @@ async function run(algo: Algo) {
   const start = performance.now();
   const cpu0 = process.cpuUsage();
   let committed = 0;
+  const checked = (r: { result: { code: number; log: string } }) => {
+    if (r.result.code !== 0) throw new Error(`checkTx failed: ${r.result.log}`);
+  };
+  const submit = (off: number) => Promise.all(txs.slice(off, off + BLOCK_TXS).map((tx) => node.submitTx(tx)));
+  let next = verifyThreads > 0 ? submit(0) : null;
   for (let off = 0; off < txs.length; off += BLOCK_TXS) {
-    for (const tx of txs.slice(off, off + BLOCK_TXS)) {
-      const r = node.broadcastTx(tx);
-      if (r.result.code !== 0) throw new Error(`checkTx failed: ${r.result.log} (tx ${txs.indexOf(tx)})`);
+    if (next) {
+      (await next).forEach(checked);
+      next = off + BLOCK_TXS < txs.length ? submit(off + BLOCK_TXS) : null;
+    } else {
+      for (const tx of txs.slice(off, off + BLOCK_TXS)) checked(node.broadcastTx(tx));
     }
     const t0 = performance.now();
     const b = node.engine.produceBlock();
@@ -158,6 +171,9 @@ const ceilEd = ceiling('ed25519');
 const ceilSecp = ceiling('secp256k1');
 const ed = await run('ed25519');
 const secp = await run('secp256k1');
+const threads = defaultVerifyThreads();
+const ed2 = await run('ed25519', threads);
+const secp2 = await run('secp256k1', threads);
 const small = await commitAtLedgerSize(1_000);
 const largeN = quick ? 100_000 : 1_000_000;
 const large = await commitAtLedgerSize(largeN);
@@ -169,6 +185,10 @@ console.log('per CPU-second compares fairly on a busy machine; the ratio uses it
 console.log('algorithm   committed tx/s (wall / per CPU-s)   1-core verify ceiling (wall / per CPU-s)   ratio');
 for (const [name, r, c] of [['ed25519', ed, ceilEd], ['secp256k1', secp, ceilSecp]] as const) {
   console.log(`${name.padEnd(11)} ${f(r.tps).padStart(8)} / ${f(r.tpsCpu).padEnd(22)} ${f(c.wall).padStart(8)} / ${f(c.cpu).padEnd(30)} ${(r.tpsCpu / c.cpu).toFixed(2)}`);
+}
+console.log(`with signature checks on ${threads} worker thread(s) beside the main thread (wall tx/s against the 1-core ceiling):`);
+for (const [name, r, c] of [['ed25519', ed2, ceilEd], ['secp256k1', secp2, ceilSecp]] as const) {
+  console.log(`${name.padEnd(11)} ${f(r.tps).padStart(8)} tx/s   ceiling ${f(c.wall)}   ratio ${(r.tps / c.wall).toFixed(2)}`);
 }
 console.log(`block of ${BLOCK_TXS} (execute + commit): p50 ${ed.p50.toFixed(1)} ms, p99 ${ed.p99.toFixed(1)} ms (ed25519); p50 ${secp.p50.toFixed(1)} ms, p99 ${secp.p99.toFixed(1)} ms (secp256k1)`);
 console.log(`block of 1000 at ledger size 10^3: ${small.toFixed(1)} ms; at ${largeN.toExponential(0)}: ${large.toFixed(1)} ms (ratio ${(large / small).toFixed(2)})`);
@@ -183,5 +203,7 @@ if (json) {
     p50_ms: +ed.p50.toFixed(2), p99_ms: +ed.p99.toFixed(2),
     commit_ms_ledger_1e3: +small.toFixed(2), commit_ms_ledger_large: +large.toFixed(2), ledger_large: largeN,
     rss_mb: Math.round(rssMb),
+    verify_threads: threads, tps_workers_ed25519: Math.round(ed2.tps), tps_workers_secp256k1: Math.round(secp2.tps),
+    ratio_workers_ed25519: +(ed2.tps / ceilEd.wall).toFixed(3), ratio_workers_secp256k1: +(secp2.tps / ceilSecp.wall).toFixed(3),
   }));
 }
