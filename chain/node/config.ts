@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parsePeerAddress } from '../p2p/switch.js';
 import { parseDecCoins } from '../types/coins.js';
 
 /** Everything a node can be told; stored in HOME/config/config.json and overridable by CLI flags. */
@@ -11,6 +12,16 @@ export interface NodeConfig {
   api_port: number;
   p2p_port: number;
   persistent_peers: string[];
+  /** `nodeid@host:port` nodes dialled at start and asked for other nodes' addresses (peer exchange) */
+  seeds: string[];
+  /** most p2p connections, inbound and outbound together */
+  max_peers: number;
+  /** `host:port` this node advertises to peers; "" = its listen address and p2p port */
+  external_address: string;
+  /** a seed node only hands out addresses: it closes each connection after answering */
+  seed_mode: boolean;
+  /** node ids this node never hands out to others (e.g. sentry-protected validators) */
+  private_peer_ids: string[];
   /** the least gas price this node accepts into its mempool, e.g. "0.025uviv" (a local policy) */
   min_gas_price: string;
   /** ms between blocks in the one-validator engine; 0 = a block as soon as txs are pending */
@@ -52,6 +63,11 @@ export const DEFAULT_CONFIG: NodeConfig = {
   api_port: 1317,
   p2p_port: 26656,
   persistent_peers: [],
+  seeds: [],
+  max_peers: 40,
+  external_address: '',
+  seed_mode: false,
+  private_peer_ids: [],
   min_gas_price: '0.025uviv',
   block_time_ms: 1000,
   cors_origins: ['*'],
@@ -106,6 +122,28 @@ export function validateConfig(c: NodeConfig): void {
   port('p2p_port');
   if (!Number.isInteger(c.block_time_ms) || c.block_time_ms < 0) throw new Error(`config block_time_ms must be a non-negative integer, got ${c.block_time_ms}`);
   parseDecCoins(c.min_gas_price);
+  for (const k of ['persistent_peers', 'seeds'] as const) {
+    if (!Array.isArray(c[k])) throw new Error(`config ${k} must be a list of "nodeid@host:port", got ${JSON.stringify(c[k])}`);
+    // checked here so that a bad address fails at load, not at the first dial
+    for (const a of c[k]) {
+      try {
+        parsePeerAddress(String(a));
+      } catch (e) {
+        throw new Error(`config ${k}: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (!Array.isArray(c.private_peer_ids) || c.private_peer_ids.some((id) => !/^[0-9a-fA-F]{40}$/.test(String(id)))) {
+    throw new Error(`config private_peer_ids must be a list of 40-hex-digit node ids, got ${JSON.stringify(c.private_peer_ids)}`);
+  }
+  if (!Number.isInteger(c.max_peers) || c.max_peers < 1 || c.max_peers > 10_000) throw new Error(`config max_peers must be an integer 1-10000, got ${JSON.stringify(c.max_peers)}`);
+  if (c.external_address !== '') {
+    try {
+      parsePeerAddress(`${'0'.repeat(40)}@${c.external_address}`);
+    } catch {
+      throw new Error(`config external_address must be host:port or "", got ${JSON.stringify(c.external_address)}`);
+    }
+  }
   if (c.verify_threads !== 'auto' && (!Number.isInteger(c.verify_threads) || c.verify_threads < 0 || c.verify_threads > 64)) {
     throw new Error(`config verify_threads must be "auto" or an integer 0-64, got ${JSON.stringify(c.verify_threads)}`);
   }

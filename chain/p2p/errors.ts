@@ -7,4 +7,5 @@ export const P2PErrors = {
   oversized: registerError('p2p', 3, 'p2p message too large'),
   badAddress: registerError('p2p', 4, 'bad peer address'),
   flood: registerError('p2p', 5, 'peer sends too fast'),
+  pex: registerError('p2p', 6, 'peer exchange violation'),
 } as const;

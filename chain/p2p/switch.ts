@@ -179,47 +179,82 @@ export class P2PSwitch {
     if (!this.running) return;
     const now = Date.now();
     for (const addr of this.persistent) {
-      if (this.peers.has(addr.id) || this.dialing.has(addr.id) || (this.banned.get(addr.id) ?? 0) > now) continue;
+      if (this.peers.has(addr.id) || this.dialing.has(addr.id) || this.isBanned(addr.id)) continue;
       const b = this.backoff.get(addr.id);
       if (b !== undefined && b.next > now) continue;
-      this.dial(addr);
+      void this.dial(addr);
     }
   }
 
-  private dial(addr: PeerAddress): void {
+  /**
+   * Dials an address once (no redial; the caller keeps its own backoff). Resolves true when the peer at
+   * that address proved to be the expected node id and was added; false otherwise.
+   */
+  dialOnce(addr: PeerAddress): Promise<boolean> {
+    if (!this.running || addr.id === this.nodeId || this.peers.has(addr.id) || this.dialing.has(addr.id) || this.isBanned(addr.id)) {
+      return Promise.resolve(false);
+    }
+    return this.dial(addr);
+  }
+
+  isConnected(peerId: string): boolean {
+    return this.peers.has(peerId);
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  get maxPeers(): number {
+    return this.o.maxPeers ?? 50;
+  }
+
+  isBanned(peerId: string): boolean {
+    return (this.banned.get(peerId) ?? 0) > Date.now();
+  }
+
+  /** Closes the connection to a peer (not a penalty: e.g. a seed that has handed out its addresses). */
+  disconnect(peerId: string, reason: string): void {
+    this.drop(peerId, reason);
+  }
+
+  private dial(addr: PeerAddress): Promise<boolean> {
     this.dialing.add(addr.id);
-    const socket = connect({ host: addr.host, port: addr.port });
-    this.track(socket);
-    socket.setNoDelay(true);
-    const failed = () => {
-      this.dialing.delete(addr.id);
-      const b = this.backoff.get(addr.id) ?? { attempts: 0, next: 0 };
-      b.attempts++;
-      b.next = Date.now() + Math.min(10_000, 200 * 2 ** Math.min(b.attempts, 6));
-      this.backoff.set(addr.id, b);
-    };
-    socket.once('error', failed);
-    socket.once('connect', () => {
-      socket.off('error', failed);
-      handshake(socket, true, this.handshakeOptions()).then(
-        (conn) => {
-          this.dialing.delete(addr.id);
-          if (conn.peerId !== addr.id) {
-            this.log(`dialled ${addr.host}:${addr.port} expecting ${addr.id.slice(0, 12)} but met ${conn.peerId.slice(0, 12)}`);
-            conn.close();
-            failed();
-            return;
-          }
-          this.backoff.delete(addr.id);
-          this.addPeer(conn);
-        },
-        () => failed(),
-      );
+    return new Promise<boolean>((resolve) => {
+      const socket = connect({ host: addr.host, port: addr.port });
+      this.track(socket);
+      socket.setNoDelay(true);
+      const failed = () => {
+        this.dialing.delete(addr.id);
+        const b = this.backoff.get(addr.id) ?? { attempts: 0, next: 0 };
+        b.attempts++;
+        b.next = Date.now() + Math.min(10_000, 200 * 2 ** Math.min(b.attempts, 6));
+        this.backoff.set(addr.id, b);
+        resolve(false);
+      };
+      socket.once('error', failed);
+      socket.once('connect', () => {
+        socket.off('error', failed);
+        handshake(socket, true, this.handshakeOptions()).then(
+          (conn) => {
+            this.dialing.delete(addr.id);
+            if (conn.peerId !== addr.id) {
+              this.log(`dialled ${addr.host}:${addr.port} expecting ${addr.id.slice(0, 12)} but met ${conn.peerId.slice(0, 12)}`);
+              conn.close();
+              failed();
+              return;
+            }
+            this.backoff.delete(addr.id);
+            resolve(this.addPeer(conn));
+          },
+          () => failed(),
+        );
+      });
     });
   }
 
   private accept(socket: Socket): void {
-    if (!this.running || this.peers.size >= (this.o.maxPeers ?? 50)) {
+    if (!this.running || this.peers.size >= this.maxPeers) {
       socket.destroy();
       return;
     }
@@ -241,11 +276,12 @@ export class P2PSwitch {
     return { identity: this.o.identity, network: this.o.network, maxFrameBytes: this.maxFrame };
   }
 
-  private addPeer(conn: SecureConnection): void {
+  /** True when the connection was kept. */
+  private addPeer(conn: SecureConnection): boolean {
     const id = conn.peerId;
-    if (!this.running || id === this.nodeId || (this.banned.get(id) ?? 0) > Date.now()) {
+    if (!this.running || id === this.nodeId || this.isBanned(id)) {
       conn.close();
-      return;
+      return false;
     }
     const existing = this.peers.get(id);
     if (existing !== undefined) {
@@ -254,7 +290,7 @@ export class P2PSwitch {
       const keepNew = dialer(conn) < dialer(existing.conn);
       if (!keepNew) {
         conn.close();
-        return;
+        return false;
       }
       this.peers.delete(id);
       existing.conn.close();
@@ -270,6 +306,7 @@ export class P2PSwitch {
       }
     });
     for (const fn of this.peerListeners) fn(id, true);
+    return true;
   }
 
   private burst(): number {

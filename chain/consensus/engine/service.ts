@@ -15,7 +15,8 @@ import type { NodeConfig } from '../../node/config.js';
 import type { EventBus } from '../../node/eventBus.js';
 import type { Ed25519Key } from '../../node/home.js';
 import { ConsensusReactor, MempoolReactor, channelSpecs } from '../../p2p/reactors.js';
-import { P2PSwitch } from '../../p2p/switch.js';
+import { PexReactor, pexChannelSpec } from '../../p2p/pex.js';
+import { P2PSwitch, parsePeerAddress } from '../../p2p/switch.js';
 import type { ChainReader } from '../../store/chainReader.js';
 import { BlockStore } from '../blockStore.js';
 import { isNilBlockId, nilBlockId } from '../types/blockId.js';
@@ -42,7 +43,7 @@ export interface BftServiceParts {
 
 /** True when a node should run the BFT engine rather than the one-validator dev engine. */
 export function usesBft(genesis: GenesisDoc, config: NodeConfig): boolean {
-  return genesis.validators.length > 1 || config.persistent_peers.length > 0;
+  return genesis.validators.length > 1 || config.persistent_peers.length > 0 || config.seeds.length > 0;
 }
 
 export function genesisValidators(genesis: GenesisDoc): Validator[] {
@@ -52,6 +53,7 @@ export function genesisValidators(genesis: GenesisDoc): Validator[] {
 export class BftService {
   readonly p2p: P2PSwitch;
   readonly engine: ConsensusEngine;
+  readonly pex: PexReactor;
   private readonly wal: ConsensusWal | null;
   private readonly mempoolReactor: MempoolReactor;
   private readonly blockedPeersFile: string;
@@ -66,7 +68,21 @@ export class BftService {
       listenHost: config.listen_address,
       listenPort: config.p2p_port,
       persistentPeers: config.persistent_peers,
-      channels: channelSpecs(Number(app.params.block.max_bytes), 1024 * 1024),
+      channels: [...channelSpecs(Number(app.params.block.max_bytes), 1024 * 1024), pexChannelSpec],
+      maxPeers: config.max_peers,
+      log: parts.log,
+    });
+    this.pex = new PexReactor(this.p2p, {
+      seeds: config.seeds,
+      seedMode: config.seed_mode,
+      privatePeerIds: config.private_peer_ids,
+      // known once the switch listens (p2p_port 0 = any free port); a wildcard listen address is not dialable
+      selfAddress: () =>
+        config.external_address !== ''
+          ? parsePeerAddress(`${this.p2p.nodeId}@${config.external_address}`)
+          : ['0.0.0.0', '::', ''].includes(config.listen_address)
+            ? null
+            : parsePeerAddress(`${this.p2p.nodeId}@${config.listen_address.includes(':') ? `[${config.listen_address}]` : config.listen_address}:${this.p2p.port}`),
       log: parts.log,
     });
     const reactor = new ConsensusReactor(this.p2p);
@@ -101,6 +117,7 @@ export class BftService {
 
   async start(): Promise<void> {
     await this.p2p.start();
+    this.pex.start();
     if (this.blockedPeersFile !== '') this.watchBlockedPeers(this.blockedPeersFile);
     this.engine.start();
   }
@@ -128,6 +145,7 @@ export class BftService {
   async stop(): Promise<void> {
     if (this.blockedPeersFile !== '') unwatchFile(this.blockedPeersFile);
     this.engine.stop();
+    this.pex.stop();
     await this.p2p.stop();
     this.wal?.close();
   }
