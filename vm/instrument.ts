@@ -18,6 +18,14 @@ import { uleb128 } from './wasm/writer.js';
  * charge is `gas -= cost; if (gas < 0) out_of_gas()`, on a mutable i64 global: no host call per region.
  * `memory.grow` costs `memoryGrowPerPage` per page requested, charged only when the grow can succeed.
  *
+ * Bulk memory. memory.copy, memory.fill and memory.init are control operators plus `bulkMemoryPerByte` per byte
+ * of the length they get at run time. Each becomes a block that evaluates its operands in order into fresh
+ * locals, charges, then runs the instruction on those locals (results and traps unchanged; the charge comes
+ * first, so a huge length runs out of gas before anything is copied, and an out-of-bounds one traps after
+ * paying). The length is a u32 and the per-byte figure small, so the i64 product cannot wrap. data.drop only
+ * sets a mutable flag global that memory.init consults (a dropped segment behaves as an empty one): a real
+ * drop would outlive the call in a reused instance, while the flag is reset with the other mutable globals.
+ *
  * Depth. Each function adds an estimate of its native frame (see frameBytes) to a mutable i32 global on
  * entry and takes it off on every exit; passing `maxStackBytes` calls stack_exceeded(). The budget is far
  * below V8's stack, so the VM's deterministic limit trips before the engine's platform-dependent one.
@@ -38,6 +46,12 @@ export const INSTRUMENTED = Object.freeze({
 const OOG_FN = '__vivian_out_of_gas';
 const STACK_FN = '__vivian_stack_exceeded';
 const GROW_FN = '__vivian_grow';
+const DROPPED_PREFIX = '__vivian_data_dropped_';
+
+const BASE_FEATURES = binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt |
+  binaryen.Features.NontrappingFPToInt | binaryen.Features.Multivalue;
+/** Enabled only for modules that use bulk memory: binaryen adds a data count section to any module that has it. */
+const BULK_FEATURES = binaryen.Features.BulkMemory | binaryen.Features.BulkMemoryOpt;
 
 export interface InstrumentOptions {
   readonly schedule: GasSchedule;
@@ -63,9 +77,14 @@ export function instrumentWasm(wasm: Uint8Array, opts: InstrumentOptions): Uint8
     throw new VmError(VmErrorCode.InvalidWasm, `invalid wasm: ${(err as Error).message}`);
   }
   try {
-    mod.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals | binaryen.Features.SignExt |
-      binaryen.Features.NontrappingFPToInt | binaryen.Features.Multivalue);
-    if (opts.meter !== false) new Metering(mod, opts).run();
+    if (opts.meter !== false) {
+      const metering = new Metering(mod, opts);
+      metering.run();
+      mod.setFeatures(metering.usesBulkMemory || hasPassiveSegment(mod) ? BASE_FEATURES | BULK_FEATURES : BASE_FEATURES);
+    } else {
+      // measurement only: no walk tells whether bulk memory is used, so allow it
+      mod.setFeatures(BASE_FEATURES | BULK_FEATURES);
+    }
     // NaN canonicalisation: every float result that is NaN becomes 0 (binaryen's DeNaN pass).
     mod.runPasses(['denan']);
     const start = mod.getStart();
@@ -90,6 +109,19 @@ function exportMutableGlobals(mod: binaryen.Module): void {
     const info = binaryen.getGlobalInfo(mod.getGlobalByIndex(i));
     if (info.mutable && !own.has(info.name)) mod.addGlobalExport(info.name, `${INSTRUMENTED.globalExportPrefix}${i}`);
   }
+}
+
+function hasPassiveSegment(mod: binaryen.Module): boolean {
+  const count = (mod as unknown as { getNumDataSegments(): number }).getNumDataSegments();
+  for (let i = 0; i < count; i++) {
+    if (dataSegmentInfo(mod, mod.getDataSegmentByIndex(i)).passive) return true;
+  }
+  return false;
+}
+
+/** binaryen.js 132 has Module#getDataSegmentInfo(ref) (its .d.ts names an older form). */
+function dataSegmentInfo(mod: binaryen.Module, segment: unknown): { passive: boolean } {
+  return (mod as unknown as { getDataSegmentInfo(s: unknown): { passive: boolean } }).getDataSegmentInfo(segment);
 }
 
 function hasMemoryExport(mod: binaryen.Module): boolean {
@@ -136,6 +168,12 @@ class Metering {
   private frame = 0;
   private results: binaryen.Type = binaryen.none;
   private retLocal = -1;
+  /** Per bulk-memory nesting level of the current function, three i32 locals for the operands. */
+  private bulkLocals: number[][] = [];
+  private bulkDepth = 0;
+  /** Data segment name -> the flag global data.drop sets. */
+  private readonly droppedFlags = new Map<string, string>();
+  usesBulkMemory = false;
 
   constructor(mod: binaryen.Module, opts: InstrumentOptions) {
     this.m = mod;
@@ -206,6 +244,8 @@ class Metering {
     this.func = f;
     this.results = info.results;
     this.retLocal = -1;
+    this.bulkLocals = [];
+    this.bulkDepth = 0;
     const params = binaryen.expandType(info.params).length;
     this.frame = frameBytes(params, info.vars.length);
     let body = info.body;
@@ -234,11 +274,73 @@ class Metering {
   }
 
   private returnLocal(): number {
-    if (this.retLocal < 0) {
-      this.retLocal = (binaryen as unknown as { _BinaryenFunctionAddVar(f: number, t: number): number })
-        ._BinaryenFunctionAddVar(this.func as unknown as number, this.results as unknown as number);
-    }
+    if (this.retLocal < 0) this.retLocal = this.addLocal(this.results);
     return this.retLocal;
+  }
+
+  private addLocal(type: binaryen.Type): number {
+    return (binaryen as unknown as { _BinaryenFunctionAddVar(f: number, t: number): number })
+      ._BinaryenFunctionAddVar(this.func as unknown as number, type as unknown as number);
+  }
+
+  /**
+   * memory.copy/fill/init: walks the three operands (a nested bulk operation uses the next level's locals),
+   * stores them in this level's locals, charges per byte of the length (the last operand), then runs `expr`
+   * with its operands replaced by the locals (or what `perform` builds from them).
+   */
+  private bulkMemory(
+    expr: binaryen.ExpressionRef,
+    replace: Setter,
+    accessors: Accessors,
+    operands: readonly [string, string, string],
+    perform?: (locals: readonly number[]) => binaryen.ExpressionRef,
+  ): number {
+    const m = this.m;
+    this.usesBulkMemory = true;
+    const level = this.bulkDepth++;
+    let cost = this.s.controlOperator;
+    const values = operands.map((name) => {
+      let value = accessors[`get${name}`]!(expr);
+      cost += this.walk(value, (e) => (value = e));
+      return value;
+    });
+    this.bulkDepth--;
+    const locals = (this.bulkLocals[level] ??= operands.map(() => this.addLocal(binaryen.i32)));
+    operands.forEach((name, i) => accessors[`set${name}`]!(expr, m.local.get(locals[i]!, binaryen.i32)));
+    const length = m.i64.extend_u(m.local.get(locals[2]!, binaryen.i32));
+    replace(m.block(null, [
+      ...values.map((value, i) => m.local.set(locals[i]!, value)),
+      this.charge(m.i64.mul(length, this.i64(this.s.bulkMemoryPerByte))),
+      perform ? perform(locals) : expr,
+    ], binaryen.none));
+    return cost;
+  }
+
+  /** The flag global standing for "segment dropped": set at start for active segments (instantiation drops them). */
+  private droppedFlag(segment: string): string {
+    let flag = this.droppedFlags.get(segment);
+    if (!flag) {
+      flag = `${DROPPED_PREFIX}${this.droppedFlags.size}`;
+      const passive = dataSegmentInfo(this.m, this.m.getDataSegment(segment)).passive;
+      this.m.addGlobal(flag, binaryen.i32, true, this.m.i32.const(passive ? 0 : 1));
+      this.droppedFlags.set(segment, flag);
+    }
+    return flag;
+  }
+
+  /**
+   * memory.init on a dropped segment behaves as on an empty one: it traps unless offset and length are 0, and
+   * a destination past the end of memory traps as it would (memory.fill of 0 bytes makes that check).
+   */
+  private memoryInit(expr: binaryen.ExpressionRef, locals: readonly number[]): binaryen.ExpressionRef {
+    const m = this.m;
+    const get = (i: number) => m.local.get(locals[i]!, binaryen.i32);
+    const dropped = m.block(null, [
+      // an access at the last address traps as out of bounds: memory never reaches 4 GiB
+      m.if(m.i32.or(get(1), get(2)), m.drop(m.i32.load(0, 0, m.i32.const(-1)))),
+      m.memory.fill(get(0), m.i32.const(0), m.i32.const(0)),
+    ], binaryen.none);
+    return m.if(m.global.get(this.droppedFlag(W.MemoryInit!.getSegment!(expr) as unknown as string), binaryen.i32), dropped, expr);
   }
 
   /** Returns the cost of `expr` within the current region, instrumenting nested regions in place. */
@@ -324,6 +426,16 @@ class Metering {
         W.MemoryGrow.setDelta(expr, m.call(GROW_FN, [newDelta], binaryen.i32));
         return cost;
       }
+      case binaryen.MemoryCopyId:
+        return this.bulkMemory(expr, replace, W.MemoryCopy!, ['Dest', 'Source', 'Size']);
+      case binaryen.MemoryFillId:
+        return this.bulkMemory(expr, replace, W.MemoryFill!, ['Dest', 'Value', 'Size']);
+      case binaryen.MemoryInitId:
+        return this.bulkMemory(expr, replace, W.MemoryInit!, ['Dest', 'Offset', 'Size'], (locals) => this.memoryInit(expr, locals));
+      case binaryen.DataDropId:
+        this.usesBulkMemory = true;
+        replace(m.global.set(this.droppedFlag(W.DataDrop!.getSegment!(expr) as unknown as string), m.i32.const(1)));
+        return operator;
       case binaryen.LocalSetId:
         return operator + this.walk(W.LocalSet.getValue(expr), (e) => W.LocalSet.setValue(expr, e));
       case binaryen.GlobalSetId:

@@ -96,7 +96,8 @@ export function validateWasm(wasm: Uint8Array, limits: VmLimits, capabilities: R
     r.skip(size);
     if (id === 13) throw forbidden('exception handling (tag section)', 'in the module');
     if (id > 12) throw new VmError(VmErrorCode.InvalidWasm, `invalid wasm: unknown section id ${id}`);
-    // The data count section (12) sits between function (3) and code (10); it is harmless on its own.
+    // The data count section (12) sits between function (3) and code (10); bulk memory's memory.init and
+    // data.drop need it.
     const rank = id === 12 ? 9.5 : id;
     if (id !== 0) {
       if (rank <= lastId) throw new VmError(VmErrorCode.InvalidWasm, `invalid wasm: section ${SECTION_NAMES[id]} out of order`);
@@ -294,10 +295,10 @@ export function validateWasm(wasm: Uint8Array, limits: VmLimits, capabilities: R
         const n = body.u32();
         for (let i = 0; i < n; i++) {
           const flags = body.u32();
-          if (flags === 1) throw forbidden('bulk memory (passive data segment)', `in data segment ${i}`);
           if (flags === 2 && body.u32() !== 0) throw forbidden('multi-memory (data segment for memory other than 0)', `in data segment ${i}`);
           if (flags > 2) throw new VmError(VmErrorCode.InvalidWasm, `invalid wasm: data segment ${i} has unknown flags ${flags}`);
-          scanExpression(body, `data segment ${i} offset`, true);
+          // a passive segment (flags 1, bulk memory) has no offset: memory.init copies from it at run time
+          if (flags !== 1) scanExpression(body, `data segment ${i} offset`, true);
           body.skip(body.u32());
         }
         break;

@@ -1,14 +1,18 @@
 import binaryen from 'binaryen';
 import { Order, type Host, type Storage, type StorageIterator } from '../../vm/index.js';
 
-/** Assembles WebAssembly text to bytes (all features enabled, so hostile modules can be written too). */
-export function wat(text: string, allFeatures = false): Uint8Array {
+/**
+ * Assembles WebAssembly text to bytes (all features enabled, so hostile modules can be written too;
+ * `bulkMemory` adds just that proposal, as Rust >= 1.87 emits it for wasm32).
+ */
+export function wat(text: string, allFeatures = false, bulkMemory = false): Uint8Array {
   const mod = binaryen.parseText(text);
   try {
     const F = binaryen.Features;
     // binaryen 132 knows the compact import encoding (not in its .d.ts); V8 and CosmWasm do not: leave it off.
     const compactImports = (F as unknown as Record<string, number>).CompactImports ?? 0;
-    mod.setFeatures(allFeatures ? F.All & ~compactImports : F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.Multivalue);
+    const base = F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.Multivalue | (bulkMemory ? F.BulkMemory | F.BulkMemoryOpt : 0);
+    mod.setFeatures(allFeatures ? F.All & ~compactImports : base);
     return mod.emitBinary();
   } finally {
     mod.dispose();
@@ -47,7 +51,7 @@ export const ENV_IMPORTS_WAT = `
  * A minimal CosmWasm contract in WAT: a bump allocator over Regions, the interface marker, and `body`
  * (entry points and helpers). `$ok` returns a Region holding {"ok":{...empty Response...}}.
  */
-export function contract(body: string, opts: { imports?: string; memory?: string } = {}): Uint8Array {
+export function contract(body: string, opts: { imports?: string; memory?: string; bulkMemory?: boolean } = {}): Uint8Array {
   return wat(`(module
   ${opts.imports ?? ENV_IMPORTS_WAT}
   ${opts.memory ?? '(memory (export "memory") 1)'}
@@ -69,7 +73,7 @@ export function contract(body: string, opts: { imports?: string; memory?: string
   (func (export "deallocate") (param i32))
   (func $ok (result i32) (i32.const 1000))
   ${body}
-)`);
+)`, false, opts.bulkMemory);
 }
 
 /** An in-memory, sorted storage with snapshot iterators. */

@@ -40,10 +40,17 @@ t.test('forbidden instructions are named with their function', async (t) => {
   refuses(t, allFeatures('(func (export "f") (param v128))'), VmErrorCode.ForbiddenFeature, /SIMD value type v128/);
   refuses(t, allFeatures('(func (export "f") (param i32) (result i32) (i32.atomic.load (local.get 0)))'),
     VmErrorCode.ForbiddenFeature, /threads instruction \(atomics\) at function 3/);
-  refuses(t, allFeatures('(func (export "f") (memory.copy (i32.const 0) (i32.const 8) (i32.const 8)))'),
-    VmErrorCode.ForbiddenFeature, /bulk memory instruction \(memory.copy\)/);
-  refuses(t, allFeatures('(func (export "f") (memory.fill (i32.const 0) (i32.const 8) (i32.const 8)))'),
-    VmErrorCode.ForbiddenFeature, /bulk memory instruction \(memory.fill\)/);
+  // The table half of bulk memory stays refused (the memory half is accepted, see below).
+  refuses(t, allFeatures('(table 2 2 funcref) (func $g) (elem $e (i32.const 0) func $g) (func (export "f") (table.init $e (i32.const 0) (i32.const 0) (i32.const 1)))'),
+    VmErrorCode.ForbiddenFeature, /bulk memory instruction \(table.init\) at function 4 \("f"\)/);
+  refuses(t, allFeatures('(table 2 2 funcref) (func (export "f") (table.copy (i32.const 0) (i32.const 1) (i32.const 1)))'),
+    VmErrorCode.ForbiddenFeature, /bulk memory instruction \(table.copy\) at function 3 \("f"\)/);
+  refuses(t, allFeatures('(table 2 2 funcref) (func $g) (elem $e (i32.const 0) func $g) (func (export "f") (elem.drop $e))'),
+    VmErrorCode.ForbiddenFeature, /bulk memory instruction \(elem.drop\) at function 4 \("f"\)/);
+  refuses(t, allFeatures('(table 2 2 funcref) (func $g) (elem $e func $g)'),
+    VmErrorCode.ForbiddenFeature, /bulk memory \/ reference types \(element segment kind 1\) in element segment 0/);
+  refuses(t, allFeatures('(memory $b 1) (func (export "f") (memory.copy $b 0 (i32.const 0) (i32.const 8) (i32.const 8)))'),
+    VmErrorCode.ForbiddenFeature, /multi-memory \(memory index in memory.copy\) at function 3/);
   refuses(t, allFeatures('(func $g) (elem declare func $g) (func (export "f") (drop (ref.func $g)))'),
     VmErrorCode.ForbiddenFeature, /reference types/);
   refuses(t, allFeatures('(func (export "f") (result i32) (return_call $g)) (func $g (result i32) (i32.const 1))'),
@@ -76,6 +83,18 @@ t.test('imports: unknown ones are named, signatures must match, only functions',
     VmErrorCode.UnsupportedImport, /"env.db_read" has signature \(i32,i32->i32\), expected \(i32->i32\)/);
   refuses(t, contract('', { imports: '(import "env" "g" (global i32))' }), VmErrorCode.UnsupportedImport, /only function imports/);
   refuses(t, contract('', { imports: '(import "env" "abort" (func (param i32 i32 i32 i32)))' }), VmErrorCode.UnsupportedImport, /env.abort/);
+});
+
+t.test('bulk memory: memory.copy/fill/init, data.drop and passive data segments are accepted', async (t) => {
+  const bulk = contract(`(data $p "passive bytes")
+    (func (export "execute") (param i32 i32 i32) (result i32)
+      (memory.copy (i32.const 4096) (i32.const 1024) (i32.const 8))
+      (memory.fill (i32.const 4096) (i32.const 0) (i32.const 8))
+      (memory.init $p (i32.const 4096) (i32.const 0) (i32.const 7))
+      (data.drop $p)
+      (call $ok))`, { bulkMemory: true });
+  t.same(check(bulk).entryPoints, ['execute']);
+  t.ok(new WasmVm().storeCode(bulk).checksum, 'and instrumented, compiled and stored');
 });
 
 t.test('exports: marker, allocate/deallocate, entry point signatures, capabilities', async (t) => {

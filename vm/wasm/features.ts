@@ -3,7 +3,8 @@ import type { ByteReader } from './reader.js';
 
 /**
  * The instruction set the VM accepts: WebAssembly 1.0 plus mutable globals, sign-extension, saturating
- * float-to-int and multi-value. Everything else is named and refused, with its location.
+ * float-to-int, multi-value and the memory half of bulk memory (memory.copy/fill/init, data.drop; metered per
+ * byte by the instrumentation). Everything else is named and refused, with its location.
  */
 
 export type ValType = 'i32' | 'i64' | 'f32' | 'f64';
@@ -56,11 +57,14 @@ const FORBIDDEN_OPCODES: Record<number, string> = {
   0xfe: 'threads instruction (atomics)',
 };
 
+/** 0xfc sub-opcodes of bulk memory that are accepted: their immediates are read by scanExpression. */
+const FC_MEMORY_INIT = 8;
+const FC_DATA_DROP = 9;
+const FC_MEMORY_COPY = 10;
+const FC_MEMORY_FILL = 11;
+
+/** The table half of bulk memory and reference types stay refused. */
 const FC_FORBIDDEN: Record<number, string> = {
-  8: 'bulk memory instruction (memory.init)',
-  9: 'bulk memory instruction (data.drop)',
-  10: 'bulk memory instruction (memory.copy)',
-  11: 'bulk memory instruction (memory.fill)',
   12: 'bulk memory instruction (table.init)',
   13: 'bulk memory instruction (elem.drop)',
   14: 'bulk memory instruction (table.copy)',
@@ -86,6 +90,10 @@ function readMemArg(r: ByteReader, where: string): void {
   const align = r.u32();
   if (align & 0x40) throw forbidden('multi-memory (memory index in load/store)', where);
   r.u32();
+}
+
+function memoryIndexZero(r: ByteReader, instruction: string, where: string): void {
+  if (r.u32() !== 0) throw forbidden(`multi-memory (memory index in ${instruction})`, where);
 }
 
 /** Statistics a code scan collects for the caller. */
@@ -158,6 +166,24 @@ export function scanExpression(r: ByteReader, where: string, constOnly = false):
       case 0xfc: {
         const sub = r.u32();
         if (sub <= 7) break; // saturating float-to-int
+        if (sub === FC_MEMORY_INIT) {
+          r.u32(); // data segment (the engine checks it against the data count section)
+          memoryIndexZero(r, 'memory.init', here);
+          break;
+        }
+        if (sub === FC_DATA_DROP) {
+          r.u32();
+          break;
+        }
+        if (sub === FC_MEMORY_COPY) {
+          memoryIndexZero(r, 'memory.copy', here);
+          memoryIndexZero(r, 'memory.copy', here);
+          break;
+        }
+        if (sub === FC_MEMORY_FILL) {
+          memoryIndexZero(r, 'memory.fill', here);
+          break;
+        }
         throw forbidden(FC_FORBIDDEN[sub] ?? `unknown instruction 0xfc ${sub}`, here);
       }
       case 0xfd: {
