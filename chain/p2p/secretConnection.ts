@@ -219,7 +219,9 @@ export function handshake(socket: Socket, outbound: boolean, o: HandshakeOptions
         reader.setLimit(o.maxFrameBytes);
         const conn = new SecureConnection(socket, nodeIdOf(pub), pub, outbound, sender, receiver, reader);
         resolve(conn);
-        conn.drainBuffered();
+        // Frames that came in the auth message's chunk are emitted once the caller has had its turn to
+        // listen; emitted now, they would be lost (the first messages a peer sends on connecting).
+        setImmediate(() => conn.drainBuffered());
       } catch (e) {
         fail(P2PErrors.handshake.is(e) || P2PErrors.badFrame.is(e) || P2PErrors.oversized.is(e) ? (e as Error) : P2PErrors.handshake((e as Error).message));
       }
