@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULT_CONFIG, validateConfig } from '../../../chain/node/config.js';
 import { newEd25519Key } from '../../../chain/node/home.js';
 import { AddressBook } from '../../../chain/p2p/addressBook.js';
 import {
@@ -207,4 +208,15 @@ t.test('pex misbehaviour is scored down; other channels keep working', async (t)
   t.ok(await until(() => got.includes('still here')), 'other channels unaffected');
   send('{"type":"addrs","addrs":[');
   t.ok(await until(() => victim.scoreOf(rogue.nodeId) === undefined), 'a malformed message on top: banned and disconnected');
+});
+
+t.test('config: seeds and the other discovery settings are checked at load', async (t) => {
+  const ok = { ...DEFAULT_CONFIG, seeds: [`${idOf(1)}@seed.example:26656`], external_address: '203.0.113.7:26656', private_peer_ids: [idOf(2)] };
+  t.doesNotThrow(() => validateConfig(ok));
+  t.throws(() => validateConfig({ ...ok, seeds: ['seed.example:26656'] }), /config seeds/);
+  t.throws(() => validateConfig({ ...ok, seeds: `${idOf(1)}@h:1` as unknown as string[] }), /config seeds must be a list/);
+  t.throws(() => validateConfig({ ...ok, persistent_peers: [`${idOf(1)}@h:0`] }), /config persistent_peers/);
+  t.throws(() => validateConfig({ ...ok, max_peers: 0 }), /max_peers/);
+  t.throws(() => validateConfig({ ...ok, external_address: 'no-port' }), /external_address/);
+  t.throws(() => validateConfig({ ...ok, private_peer_ids: ['abc'] }), /private_peer_ids/);
 });
