@@ -77,14 +77,9 @@ export function instrumentWasm(wasm: Uint8Array, opts: InstrumentOptions): Uint8
     throw new VmError(VmErrorCode.InvalidWasm, `invalid wasm: ${(err as Error).message}`);
   }
   try {
-    if (opts.meter !== false) {
-      const metering = new Metering(mod, opts);
-      metering.run();
-      mod.setFeatures(metering.usesBulkMemory || hasPassiveSegment(mod) ? BASE_FEATURES | BULK_FEATURES : BASE_FEATURES);
-    } else {
-      // measurement only: no walk tells whether bulk memory is used, so allow it
-      mod.setFeatures(BASE_FEATURES | BULK_FEATURES);
-    }
+    const metering = new Metering(mod, opts);
+    metering.run();
+    mod.setFeatures(metering.usesBulkMemory || hasPassiveSegment(mod) ? BASE_FEATURES | BULK_FEATURES : BASE_FEATURES);
     // NaN canonicalisation: every float result that is NaN becomes 0 (binaryen's DeNaN pass).
     mod.runPasses(['denan']);
     const start = mod.getStart();
@@ -159,9 +154,13 @@ function patchBinary(wasm: Uint8Array, maxPages: number): Uint8Array {
 
 type Setter = (e: binaryen.ExpressionRef) => void;
 
-/** Walks every defined function, charging regions and bracketing the body with the depth counter. */
+/**
+ * Walks every defined function, charging regions and bracketing the body with the depth counter. Unmetered
+ * (measurement only), it charges nothing but still rewrites data.drop, which instance reuse depends on.
+ */
 class Metering {
   private readonly m: binaryen.Module;
+  private readonly meter: boolean;
   private readonly s: GasSchedule;
   private readonly limits: VmLimits;
   private func = 0 as binaryen.FunctionRef;
@@ -179,6 +178,7 @@ class Metering {
     this.m = mod;
     this.s = opts.schedule;
     this.limits = opts.limits;
+    this.meter = opts.meter !== false;
   }
 
   run(): void {
@@ -187,6 +187,15 @@ class Metering {
     for (let i = 0; i < m.getNumFunctions(); i++) {
       const f = m.getFunctionByIndex(i);
       if (binaryen.getFunctionInfo(f).module === '') funcs.push(f);
+    }
+    if (!this.meter) {
+      for (const f of funcs) {
+        this.enterFunction(f);
+        let body = binaryen.getFunctionInfo(f).body;
+        this.walk(body, (e) => (body = e));
+        W.Function.setBody(f, body);
+      }
+      return;
     }
     m.addGlobal(INSTRUMENTED.gasGlobal, binaryen.i64, true, this.i64(0));
     m.addGlobal(INSTRUMENTED.stackGlobal, binaryen.i32, true, m.i32.const(0));
@@ -214,6 +223,7 @@ class Metering {
 
   private charge(amount: binaryen.ExpressionRef): binaryen.ExpressionRef {
     const m = this.m;
+    if (!this.meter) return m.nop();
     const gas = () => m.global.get(INSTRUMENTED.gasGlobal, binaryen.i64);
     return m.block(null, [
       m.global.set(INSTRUMENTED.gasGlobal, m.i64.sub(gas(), amount)),
@@ -238,14 +248,18 @@ class Metering {
     );
   }
 
-  private instrumentFunction(f: binaryen.FunctionRef): void {
-    const m = this.m;
-    const info = binaryen.getFunctionInfo(f);
+  private enterFunction(f: binaryen.FunctionRef): void {
     this.func = f;
-    this.results = info.results;
+    this.results = binaryen.getFunctionInfo(f).results;
     this.retLocal = -1;
     this.bulkLocals = [];
     this.bulkDepth = 0;
+  }
+
+  private instrumentFunction(f: binaryen.FunctionRef): void {
+    const m = this.m;
+    const info = binaryen.getFunctionInfo(f);
+    this.enterFunction(f);
     const params = binaryen.expandType(info.params).length;
     this.frame = frameBytes(params, info.vars.length);
     let body = info.body;
@@ -406,6 +420,10 @@ class Metering {
         const value = W.Return.getValue(expr);
         let newValue = value;
         const cost = controlOperator + this.walk(value, (e) => (newValue = e));
+        if (!this.meter) {
+          if (value) W.Return.setValue(expr, newValue);
+          return cost;
+        }
         // Leave the frame after the value is computed (a recursive `return f(n-1)` must still count).
         if (value) {
           const tmp = this.returnLocal();
@@ -423,7 +441,7 @@ class Metering {
         const delta = W.MemoryGrow.getDelta(expr);
         let newDelta = delta;
         const cost = operator + this.walk(delta, (e) => (newDelta = e));
-        W.MemoryGrow.setDelta(expr, m.call(GROW_FN, [newDelta], binaryen.i32));
+        W.MemoryGrow.setDelta(expr, this.meter ? m.call(GROW_FN, [newDelta], binaryen.i32) : newDelta);
         return cost;
       }
       case binaryen.MemoryCopyId:
@@ -474,6 +492,7 @@ class Metering {
 
   /** A region: its charge, then its code. */
   private region(cost: number, body: binaryen.ExpressionRef): binaryen.ExpressionRef {
+    if (!this.meter) return body;
     return this.m.block(null, [this.chargeConst(cost), body], binaryen.getExpressionType(body));
   }
 }

@@ -126,4 +126,5 @@ t.test('data.drop: a dropped segment is empty for the rest of the call, and whol
   const reused = outcomes(new WasmVm());
   t.same(reused, [WINDOW, '0123' + WINDOW.slice(4), VmErrorCode.ContractTrap, '4567' + WINDOW.slice(4)]);
   t.same(outcomes(new WasmVm({ instancePoolSize: 0 })), reused, 'identical to a fresh instance per call');
+  t.same(outcomes(new WasmVm({ unmetered: true })), reused, 'and in an unmetered VM (measurement only)');
 });
