@@ -55,6 +55,7 @@ export type MessageHandler = (peer: string, payload: Uint8Array) => void;
 /** Points taken off a peer's score per kind of misbehaviour; at BAN_SCORE it is disconnected and banned. */
 export const PENALTY = { invalid: 20, malformed: 50, flood: 1 } as const;
 const BAN_SCORE = -100;
+const CONNECT_TIMEOUT_MS = 5_000;
 
 interface Peer {
   readonly conn: SecureConnection;
@@ -226,15 +227,24 @@ export class P2PSwitch {
       socket.setNoDelay(true);
       const failed = () => {
         this.dialing.delete(addr.id);
+        resolve(false);
+        // only persistent peers are redialled here (and so remembered); other callers keep their own backoff
+        if (!this.persistent.some((p) => p.id === addr.id)) return;
         const b = this.backoff.get(addr.id) ?? { attempts: 0, next: 0 };
         b.attempts++;
         b.next = Date.now() + Math.min(10_000, 200 * 2 ** Math.min(b.attempts, 6));
         this.backoff.set(addr.id, b);
-        resolve(false);
       };
-      socket.once('error', failed);
+      // an address that swallows SYNs must not hold a dial slot for the OS's minutes-long timeout
+      const connectTimer = setTimeout(() => socket.destroy(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
+      const connectFailed = () => {
+        clearTimeout(connectTimer);
+        failed();
+      };
+      socket.once('error', connectFailed);
       socket.once('connect', () => {
-        socket.off('error', failed);
+        clearTimeout(connectTimer);
+        socket.off('error', connectFailed);
         handshake(socket, true, this.handshakeOptions()).then(
           (conn) => {
             this.dialing.delete(addr.id);
