@@ -9,7 +9,7 @@
  * Latency runs from the moment a tx is due to be offered (client-side queueing counts against the chain)
  * to the moment node0's RPC shows it in a committed block (polled every 20 ms).
  *
- * Usage: tsx scripts/bench/consensus.ts [--quick] [--json]   (build dist/ first: npm run build)
+ * Usage: tsx scripts/bench/consensus.ts [--quick] [--json]   (it runs dist/: `npm ci` builds it, or `npx tsc -p tsconfig.build.json`)
  * Knobs (environment): BENCH_RATES=100,500 (fixed rates), BENCH_PHASE_S (seconds per phase),
  * BENCH_COMMIT_MS (pause after each commit, default 200), BENCH_NO_SYNC=1 (state store without fsync; the
  * consensus WAL always fsyncs), BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (node flags, e.g. to profile),
