@@ -1,12 +1,8 @@
 import t from 'tap';
+import { until } from '../helpers/wait.js';
 import type { VivianNode } from '../../chain/node/node.js';
-import { checkAgreement, makeLocalnet, nodeIdOfAddress, sleep, waitHeight } from '../chain/consensus/engine/localnetHelper.js';
+import { checkAgreement, makeLocalnet, nodeIdOfAddress, waitHeight } from '../chain/consensus/engine/localnetHelper.js';
 
-async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await sleep(50);
-  return cond();
-}
 
 t.test('validators that know only a seed find each other by peer exchange and keep committing without it', async (t) => {
   let seed = '';

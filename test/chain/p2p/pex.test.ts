@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sleep, until } from '../../helpers/wait.js';
 import { DEFAULT_CONFIG, validateConfig } from '../../../chain/node/config.js';
 import { newEd25519Key } from '../../../chain/node/home.js';
 import { AddressBook } from '../../../chain/p2p/addressBook.js';
@@ -16,12 +17,6 @@ import { P2PSwitch, PENALTY, type PeerAddress } from '../../../chain/p2p/switch.
 import { VivianError } from '../../../chain/types/errors.js';
 
 const CH = 0x20;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await sleep(20);
-  return cond();
-}
 
 const idOf = (n: number) => n.toString(16).padStart(40, '0');
 const addr = (n: number, port = 26656): PeerAddress => ({ id: idOf(n), host: '127.0.0.1', port });

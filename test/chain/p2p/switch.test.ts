@@ -1,4 +1,5 @@
 import t from 'tap';
+import { sleep, until } from '../../helpers/wait.js';
 import { connect } from 'node:net';
 import { newEd25519Key } from '../../../chain/node/home.js';
 import { P2PSwitch, parsePeerAddress } from '../../../chain/p2p/switch.js';
@@ -6,12 +7,6 @@ import { handshake, nodeIdOf } from '../../../chain/p2p/secretConnection.js';
 import { P2PErrors } from '../../../chain/p2p/errors.js';
 
 const CH = 0x20;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await sleep(20);
-  return cond();
-}
 
 function makeSwitch(t: { teardown(fn: () => unknown): void }, o: { network?: string; peers?: string[]; maxBytes?: number; log?: string[] } = {}) {
   const key = newEd25519Key();

@@ -91,7 +91,7 @@ export function waitHeight(node: VivianNode, height: bigint, ms = 20_000): Promi
   });
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '../../../helpers/wait.js';
 
 /** Block hash and app hash every node reports at each height 1..upTo (they must all have it). */
 export function checkAgreement(t: { pass(m: string): void; fail(m: string): void }, nodes: VivianNode[], upTo: bigint): void {
