@@ -39,6 +39,8 @@ export class VerifierPool {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private closed = false;
+  /** why the pool stopped working (a worker died): every later call fails at once instead of waiting forever */
+  private broken: Error | null = null;
 
   constructor(readonly threads = defaultVerifyThreads()) {
     for (let i = 0; i < threads; i++) {
@@ -50,7 +52,8 @@ export class VerifierPool {
         this.release(waiting.worker);
         waiting.resolve(ok);
       });
-      w.thread.on('error', (e) => this.failAll(e));
+      w.thread.on('error', (e) => this.fail(e));
+      w.thread.on('exit', (code) => this.fail(new Error(`a signature worker exited (code ${code})`)));
       w.thread.unref();
       this.workers.push(w);
     }
@@ -59,6 +62,7 @@ export class VerifierPool {
   /** One byte per check, 1 when the signature is valid. */
   async verify(checks: readonly SignatureCheck[]): Promise<Uint8Array> {
     if (this.closed) throw new Error('verifier pool is closed');
+    if (this.broken) throw this.broken;
     if (checks.length === 0) return new Uint8Array();
     const parts = Math.min(this.workers.length, checks.length);
     const per = Math.ceil(checks.length / parts);
@@ -82,6 +86,13 @@ export class VerifierPool {
 
   private release(worker: PoolWorker): void {
     if (--worker.busy === 0) worker.thread.unref();
+  }
+
+  /** A worker died: this pool is done; callers verify on their own thread (TxPreVerifier catches the error). */
+  private fail(e: Error): void {
+    if (this.closed || this.broken) return;
+    this.broken = e;
+    this.failAll(e);
   }
 
   private failAll(e: Error): void {

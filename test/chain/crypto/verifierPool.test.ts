@@ -46,3 +46,12 @@ t.test('a closed pool refuses work', async (t) => {
   await pool.close();
   await t.rejects(pool.verify([check('ed25519', new Uint8Array(1))]), /closed/);
 });
+
+t.test('a pool whose worker died fails every call at once instead of leaving it waiting', async (t) => {
+  const pool = new VerifierPool(1);
+  t.teardown(() => pool.close());
+  const c = check('ed25519', new Uint8Array([7]));
+  t.same([...(await pool.verify([c]))], [1]);
+  await (pool as unknown as { workers: Array<{ thread: { terminate(): Promise<number> } }> }).workers[0]!.thread.terminate();
+  await t.rejects(pool.verify([c]), /signature worker exited/);
+});
