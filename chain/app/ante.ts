@@ -145,13 +145,14 @@ export function runAnte(
       const signBytes = directSignBytes(tx, ctx.block.chainId, acc.accountNumber);
       const sig = tx.signatures[i]!;
       const cache = opts.sigCache;
-      if (!cache?.has(pubKey!.value, signBytes, sig)) {
+      const cacheKey = cache?.key(pubKey!.value, signBytes, sig);
+      if (cacheKey === undefined || !cache!.hasKey(cacheKey)) {
         if (!verifyWithPubKeyAny(pubKey!, signBytes, sig)) {
           throw SdkErrors.Unauthorized(
             `signature verification failed; please verify account number (${acc.accountNumber}), sequence (${acc.sequence}) and chain-id (${ctx.block.chainId})`,
           );
         }
-        cache?.add(pubKey!.value, signBytes, sig);
+        if (cacheKey !== undefined) cache!.addKey(cacheKey);
       }
     }
     ctx.events.emit('tx', [['acc_seq', `${signer}/${acc.sequence}`]]);

@@ -382,12 +382,14 @@ export class VivianApp {
       const tree = this.tree.applyBatch(this.lastHeight, req.height, toTreeChanges(stateChanges));
       const roots = this.rootsFor(tree.root);
       const validatorUpdates: ValidatorUpdate[] = [];
-      const response = ResponseFinalizeBlock.fromPartial({
+      // built directly: fromPartial would deep-copy every tx result and its events
+      const response: ResponseFinalizeBlock = {
         events: [],
         txResults: txs.map((t) => t.result),
         validatorUpdates,
+        consensusParamUpdates: undefined,
         appHash: roots.appHash,
-      });
+      };
       this.pending = {
         block: { height: req.height, timeNs: block.timeNs, txs, appHash: roots.appHash, roots, events: [], changedKeys: stateChanges.map(([k]) => k) },
         stateChanges,

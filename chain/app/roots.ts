@@ -1,4 +1,5 @@
-import { ExecTxResult, type Event } from 'cosmjs-types/tendermint/abci/types';
+import type { ExecTxResult, Event } from 'cosmjs-types/tendermint/abci/types';
+import { delimitedFieldLength, ProtoWriter, stringLength } from '../codec/protoWriter.js';
 import { sha256 } from '../crypto/hash.js';
 import { readU64be, u64be } from '../store/buckets.js';
 
@@ -34,24 +35,68 @@ export function appHash(stateRoot: Uint8Array, ledgerRoot: Uint8Array, ledgerSiz
   return sha256(stateRoot, ledgerRoot, u64be(ledgerSize));
 }
 
+/** Bytes of each event's body and of the attributes inside it (sizes first: nested messages carry their length). */
+function eventSizes(events: readonly Event[]): { total: number; bodies: number[]; attrs: number[] } {
+  const bodies: number[] = [];
+  const attrs: number[] = [];
+  let total = 0;
+  for (const e of events) {
+    let body = e.type !== '' ? delimitedFieldLength(stringLength(e.type)) : 0;
+    for (const a of e.attributes) {
+      const n =
+        (a.key !== '' ? delimitedFieldLength(stringLength(a.key)) : 0) +
+        (a.value !== '' ? delimitedFieldLength(stringLength(a.value)) : 0) +
+        (a.index === true ? 2 : 0);
+      attrs.push(n);
+      body += delimitedFieldLength(n);
+    }
+    bodies.push(body);
+    total += delimitedFieldLength(body);
+  }
+  return { total, bodies, attrs };
+}
+
+/** Events as repeated field 7 of ExecTxResult (tendermint.abci.Event), byte for byte as cosmjs-types writes them. */
+function writeEvents(w: ProtoWriter, events: readonly Event[]): void {
+  const { bodies, attrs } = eventSizes(events);
+  let ai = 0;
+  events.forEach((e, i) => {
+    w.tag(7, 2).varint(bodies[i]!);
+    if (e.type !== '') w.tag(1, 2).string(e.type);
+    for (const a of e.attributes) {
+      w.tag(2, 2).varint(attrs[ai++]!);
+      if (a.key !== '') w.tag(1, 2).string(a.key);
+      if (a.value !== '') w.tag(2, 2).string(a.value);
+      if (a.index === true) w.tag(3, 0).varint(1);
+    }
+  });
+}
+
 /**
- * A tx result's stored bytes (ExecTxResult protobuf) and its events hash, with the events encoded once: an
- * encoding writes fields in number order, so that of {events} (field 7) is exactly the middle of the whole,
- * between fields 1-6 and field 8.
+ * A tx result's stored bytes (ExecTxResult protobuf, as cosmjs-types encodes it) and its events hash, with the
+ * events encoded once: an encoding writes fields in number order, so that of {events} (field 7) is exactly the
+ * middle of the whole, between fields 1-6 and field 8.
  */
 export function encodeTxResult(result: ExecTxResult): { bytes: Uint8Array; eventsHash: Uint8Array } {
-  const head = ExecTxResult.encode({ ...result, events: [], codespace: '' }).finish();
-  const events = result.events.length > 0 ? ExecTxResult.encode(ExecTxResult.fromPartial({ events: result.events })).finish() : new Uint8Array();
-  const tail = result.codespace ? ExecTxResult.encode(ExecTxResult.fromPartial({ codespace: result.codespace })).finish() : new Uint8Array();
-  const bytes = new Uint8Array(head.length + events.length + tail.length);
-  bytes.set(head, 0);
-  bytes.set(events, head.length);
-  bytes.set(tail, head.length + events.length);
-  return { bytes, eventsHash: events.length > 0 ? sha256(events) : new Uint8Array() };
+  const w = new ProtoWriter(512);
+  if (result.code !== 0) w.tag(1, 0).varint(result.code);
+  if (result.data.length !== 0) w.tag(2, 2).bytes(result.data);
+  if (result.log !== '') w.tag(3, 2).string(result.log);
+  if (result.info !== '') w.tag(4, 2).string(result.info);
+  if (result.gasWanted !== 0n) w.tag(5, 0).varint64(result.gasWanted);
+  if (result.gasUsed !== 0n) w.tag(6, 0).varint64(result.gasUsed);
+  const eventsStart = w.length;
+  writeEvents(w, result.events);
+  const eventsEnd = w.length;
+  if (result.codespace !== '') w.tag(8, 2).string(result.codespace);
+  const bytes = w.finish();
+  return { bytes, eventsHash: eventsEnd > eventsStart ? sha256(bytes.subarray(eventsStart, eventsEnd)) : new Uint8Array() };
 }
 
 /** A tx's events as committed in its TxInfo leaf: SHA-256 of their protobuf encoding (empty when none). */
 export function eventsHash(events: Event[]): Uint8Array {
   if (events.length === 0) return new Uint8Array();
-  return sha256(ExecTxResult.encode(ExecTxResult.fromPartial({ events })).finish());
+  const w = new ProtoWriter(512);
+  writeEvents(w, events);
+  return sha256(w.finish());
 }

@@ -10,8 +10,9 @@ export class SigCache {
   private readonly seen = new Set<string>();
   constructor(private readonly capacity = 100_000) {}
 
-  private key(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): string {
-    return createHash('sha256').update(pubkey).update(signBytes).update(sig).digest('base64');
+  /** The cache key of one signature (compute it once when checking and then adding). */
+  key(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): string {
+    return createHash('sha256').update(pubkey).update(signBytes).update(sig).digest('binary');
   }
 
   has(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): boolean {
@@ -19,10 +20,18 @@ export class SigCache {
   }
 
   add(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): void {
+    this.addKey(this.key(pubkey, signBytes, sig));
+  }
+
+  hasKey(key: string): boolean {
+    return this.seen.has(key);
+  }
+
+  addKey(key: string): void {
     if (this.seen.size >= this.capacity) {
       // drop the oldest entry (Sets iterate in insertion order)
       this.seen.delete(this.seen.values().next().value!);
     }
-    this.seen.add(this.key(pubkey, signBytes, sig));
+    this.seen.add(key);
   }
 }

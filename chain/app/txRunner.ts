@@ -1,4 +1,4 @@
-import { ExecTxResult, type Event } from 'cosmjs-types/tendermint/abci/types';
+import type { ExecTxResult, Event } from 'cosmjs-types/tendermint/abci/types';
 import { TxMsgData } from 'cosmjs-types/cosmos/base/abci/v1beta1/abci';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { decodeTx, type DecodedTx } from '../codec/tx.js';
@@ -41,9 +41,19 @@ export function errorResult(e: unknown): { code: number; codespace: string; log:
   return { code: 1, codespace: 'undefined', log: `internal error: ${(e as Error)?.message ?? String(e)}` };
 }
 
+const NO_DATA = new Uint8Array();
+
+/**
+ * An ExecTxResult built field by field. ExecTxResult.fromPartial would deep-copy every event and attribute of
+ * every tx; the events here are fresh and never shared, so they are taken as they are.
+ */
+function execResult(r: Partial<ExecTxResult> & Pick<ExecTxResult, 'gasWanted' | 'gasUsed' | 'events'>): ExecTxResult {
+  return { code: r.code ?? 0, data: r.data ?? NO_DATA, log: r.log ?? '', info: '', gasWanted: r.gasWanted, gasUsed: r.gasUsed, events: r.events, codespace: r.codespace ?? '' };
+}
+
 function failed(e: unknown, gasWanted: number, gasUsed: number, events: Event[] = []): ExecTxResult {
   const { code, codespace, log } = errorResult(e);
-  return ExecTxResult.fromPartial({ code, codespace, log, gasWanted: BigInt(gasWanted), gasUsed: BigInt(gasUsed), events });
+  return execResult({ code, codespace, log, gasWanted: BigInt(gasWanted), gasUsed: BigInt(gasUsed), events });
 }
 
 /** The signers of a tx: each message's signers in order, first appearance wins (as the SDK's GetSigners). */
@@ -104,7 +114,7 @@ export function runTx(
   // CheckTx admits a tx on its ante alone (signatures, fee, sequence), as the Cosmos SDK does: its messages
   // run when the block executes, against the state of that moment
   if (mode === 'check' || mode === 'recheck') {
-    const result = ExecTxResult.fromPartial({ gasWanted: BigInt(tx.gasLimit), gasUsed: BigInt(meter.reported()), events: anteEvents.events });
+    const result = execResult({ gasWanted: BigInt(tx.gasLimit), gasUsed: BigInt(meter.reported()), events: anteEvents.events });
     return { outcome: { result, tx, signers, priority, sequence: tx.signerInfos[0]?.sequence, msgResponses: [] }, anteBranch };
   }
 
@@ -131,14 +141,11 @@ export function runTx(
   }
   msgBranch.write();
   const data = TxMsgData.encode({ data: [], msgResponses }).finish();
-  const result = ExecTxResult.fromPartial({
-    code: 0,
+  const result = execResult({
     data,
-    log: '',
     gasWanted: BigInt(tx.gasLimit),
     gasUsed: BigInt(meter.reported()),
     events: [...anteEvents.events, ...msgEvents.events],
-    codespace: '',
   });
   return { outcome: { result, tx, signers, priority, sequence: tx.signerInfos[0]?.sequence, msgResponses }, anteBranch };
 }

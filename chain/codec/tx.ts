@@ -1,4 +1,5 @@
 import './protobufPool.js'; // before any encoding: see protobufPool.ts
+import './protobufStrings.js'; // the reader's strings: see protobufStrings.ts
 import { TxRaw, TxBody, AuthInfo, SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import type { Any } from 'cosmjs-types/google/protobuf/any';

@@ -3,7 +3,8 @@
  * accumulator hashes (leaf hash = SHA-256(0x00 ‖ bytes)), so the encoding is canonical: fields in number
  * order, zero values omitted (proto3), exactly what ts-proto's BinaryWriter produces.
  */
-import { BinaryReader, BinaryWriter, WireType } from 'cosmjs-types/binary';
+import { BinaryReader, WireType } from 'cosmjs-types/binary';
+import { ProtoWriter } from '../codec/protoWriter.js';
 import { ErrInvalidTxInfo, ErrMalformedTxInfo } from './errors.js';
 import { HASH_LENGTH, leafHash } from './merkle.js';
 
@@ -32,17 +33,17 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function encodeTxInfo(info: TxInfo): Uint8Array {
   validate(info);
-  const w = BinaryWriter.create();
-  w.uint32((1 << 3) | WireType.Bytes).bytes(info.txHash);
-  if (info.height !== 0n) w.uint32((2 << 3) | WireType.Varint).uint64(info.height);
-  if (info.index !== 0) w.uint32((3 << 3) | WireType.Varint).uint32(info.index);
-  if (info.code !== 0) w.uint32((4 << 3) | WireType.Varint).uint32(info.code);
-  if (info.codespace !== '') w.uint32((5 << 3) | WireType.Bytes).string(info.codespace);
-  if (info.gasWanted !== 0n) w.uint32((6 << 3) | WireType.Varint).uint64(info.gasWanted);
-  if (info.gasUsed !== 0n) w.uint32((7 << 3) | WireType.Varint).uint64(info.gasUsed);
-  if (info.eventsHash.length > 0) w.uint32((8 << 3) | WireType.Bytes).bytes(info.eventsHash);
-  if (info.embeddingHash.length > 0) w.uint32((9 << 3) | WireType.Bytes).bytes(info.embeddingHash);
-  if (info.dataHash.length > 0) w.uint32((10 << 3) | WireType.Bytes).bytes(info.dataHash);
+  const w = new ProtoWriter(160);
+  w.tag(1, WireType.Bytes).bytes(info.txHash);
+  if (info.height !== 0n) w.tag(2, WireType.Varint).varint64(info.height);
+  if (info.index !== 0) w.tag(3, WireType.Varint).varint(info.index);
+  if (info.code !== 0) w.tag(4, WireType.Varint).varint(info.code);
+  if (info.codespace !== '') w.tag(5, WireType.Bytes).string(info.codespace);
+  if (info.gasWanted !== 0n) w.tag(6, WireType.Varint).varint64(info.gasWanted);
+  if (info.gasUsed !== 0n) w.tag(7, WireType.Varint).varint64(info.gasUsed);
+  if (info.eventsHash.length > 0) w.tag(8, WireType.Bytes).bytes(info.eventsHash);
+  if (info.embeddingHash.length > 0) w.tag(9, WireType.Bytes).bytes(info.embeddingHash);
+  if (info.dataHash.length > 0) w.tag(10, WireType.Bytes).bytes(info.dataHash);
   return w.finish();
 }
 
@@ -155,30 +156,30 @@ function optionalHashes(info: TxInfo): Array<[string, Uint8Array]> {
   ];
 }
 
+// validation runs for every committed tx: field by field, without building arrays
+function checkUint64(name: string, value: bigint): void {
+  if (typeof value !== 'bigint' || value < 0n || value > MAX_UINT64) throw ErrInvalidTxInfo(`${name} ${value} is not a uint64`);
+}
+function checkUint32(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_UINT32) throw ErrInvalidTxInfo(`${name} ${value} is not a uint32`);
+}
+function checkOptionalHash(name: string, hash: Uint8Array): void {
+  if (!(hash instanceof Uint8Array) || (hash.length !== 0 && hash.length !== HASH_LENGTH)) throw ErrInvalidTxInfo(`${name} must be empty or 32 bytes`);
+}
+
 function validate(info: TxInfo): void {
-  const invalid = (message: string) => ErrInvalidTxInfo(message);
   if (!(info.txHash instanceof Uint8Array) || info.txHash.length !== HASH_LENGTH) {
-    throw invalid(`tx_hash must be 32 bytes, got ${info.txHash?.length ?? typeof info.txHash}`);
+    throw ErrInvalidTxInfo(`tx_hash must be 32 bytes, got ${info.txHash?.length ?? typeof info.txHash}`);
   }
-  for (const [name, value] of [
-    ['height', info.height],
-    ['gas_wanted', info.gasWanted],
-    ['gas_used', info.gasUsed],
-  ] as const) {
-    if (typeof value !== 'bigint' || value < 0n || value > MAX_UINT64) throw invalid(`${name} ${value} is not a uint64`);
+  checkUint64('height', info.height);
+  checkUint64('gas_wanted', info.gasWanted);
+  checkUint64('gas_used', info.gasUsed);
+  checkUint32('index', info.index);
+  checkUint32('code', info.code);
+  if (typeof info.codespace !== 'string' || (info.codespace !== '' && LONE_SURROGATE.test(info.codespace))) {
+    throw ErrInvalidTxInfo(`codespace ${JSON.stringify(info.codespace)} is not valid Unicode text`);
   }
-  for (const [name, value] of [
-    ['index', info.index],
-    ['code', info.code],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 0 || value > MAX_UINT32) throw invalid(`${name} ${value} is not a uint32`);
-  }
-  if (typeof info.codespace !== 'string' || LONE_SURROGATE.test(info.codespace)) {
-    throw invalid(`codespace ${JSON.stringify(info.codespace)} is not valid Unicode text`);
-  }
-  for (const [name, hash] of optionalHashes(info)) {
-    if (!(hash instanceof Uint8Array) || (hash.length !== 0 && hash.length !== HASH_LENGTH)) {
-      throw invalid(`${name} must be empty or 32 bytes`);
-    }
-  }
+  checkOptionalHash('events_hash', info.eventsHash);
+  checkOptionalHash('embedding_hash', info.embeddingHash);
+  checkOptionalHash('data_hash', info.dataHash);
 }

@@ -60,6 +60,8 @@ export function decodeAccount(bytes: Uint8Array): Account {
   return { address: b.address, pubKey: b.pubKey, accountNumber: b.accountNumber, sequence: b.sequence };
 }
 
+const decodeRecentAccount = lastDecoded(decodeAccount);
+
 /** Parses a bech32 account address, turning any failure into sdk/7 with the value named. */
 /** Recently parsed addresses: bech32 decoding is pure and the same accounts recur in every block. */
 const parsedAddresses = new Map<string, Uint8Array>();
@@ -102,7 +104,8 @@ export class AuthKeeper {
 
   getAccount(store: KVReader, address: string): Account | undefined {
     const bytes = store.get(accountKey(accAddress(address)));
-    return bytes ? decodeAccount(bytes) : undefined;
+    // the ante reads the fee payer's account twice in a row (fee, then signature): decode those bytes once
+    return bytes ? { ...decodeRecentAccount(bytes) } : undefined;
   }
 
   /** Whether the account exists (the same store read and gas as getAccount, without decoding it). */
