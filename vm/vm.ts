@@ -114,9 +114,14 @@ export class WasmVm {
     return validateWasm(wasm, this.limits, this.capabilities);
   }
 
-  /** Validates, instruments and compiles `wasm`; caches it under its SHA-256 checksum. */
+  /**
+   * Validates, instruments and compiles `wasm`; caches it under its SHA-256 checksum. Code already compiled is
+   * not compiled again: the result depends only on the bytes and this VM's settings.
+   */
   storeCode(wasm: Uint8Array): { checksum: Uint8Array; report: ModuleReport } {
     const checksum = WasmVm.checksum(wasm);
+    const cached = this.cache.get(hex(checksum));
+    if (cached) return { checksum, report: cached.report };
     const compiled = this.compile(wasm);
     this.cache.set(hex(checksum), compiled);
     return { checksum, report: compiled.report };
