@@ -1,14 +1,19 @@
 import type { Event } from 'cosmjs-types/tendermint/abci/types';
 import type { BlockInfo } from '../../app/context.js';
 import { EventManager } from '../../app/events.js';
+import { MsgRouter, QueryRouter } from '../../app/router.js';
 import { toBech32Address } from '../../crypto/addresses.js';
 import { sha256 } from '../../crypto/hash.js';
 import { BranchStore, MemoryStore } from '../../store/branch.js';
 import { GasKVStore, GasMeter } from '../../store/gas.js';
 import type { Coin } from '../../types/coins.js';
+import type { WasmVm } from '../../../vm/index.js';
 import { AuthKeeper } from '../auth/keeper.js';
+import { authModule } from '../auth/module.js';
 import { BankKeeper } from '../bank/keeper.js';
+import { bankModule } from '../bank/module.js';
 import { WasmKeeper, type WasmConfig, type WasmExec } from './keeper.js';
+import { wasmModule } from './module.js';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -26,6 +31,8 @@ export interface HarnessOptions {
   /** SDK gas per call (default 10,000,000) */
   gasLimit?: number;
   wasm?: Partial<WasmConfig>;
+  /** the VM (default: one with the chain's capabilities); harnesses sharing one compile each code once */
+  vm?: WasmVm;
 }
 
 /**
@@ -38,11 +45,15 @@ export class ContractHarness {
   readonly auth = new AuthKeeper();
   readonly bank = new BankKeeper(this.auth);
   readonly keeper: WasmKeeper;
+  /** the app's routes as a node has them (auth, bank, wasm): contracts' stargate queries and messages use them */
+  readonly msgs = new MsgRouter();
+  readonly queries = new QueryRouter();
   readonly block: BlockInfo;
   gasLimit: number;
 
   constructor(opts: HarnessOptions = {}) {
-    this.keeper = new WasmKeeper(this.auth, this.bank, opts.wasm);
+    this.keeper = new WasmKeeper(this.auth, this.bank, opts.wasm, opts.vm);
+    for (const m of [authModule(this.auth), bankModule(this.bank), wasmModule(this.keeper)]) m.register(this.msgs, this.queries);
     this.block = { chainId: opts.chainId ?? 'vivian-test', height: 1n, timeNs: 1_700_000_000_000_000_000n };
     this.gasLimit = opts.gasLimit ?? 10_000_000;
   }

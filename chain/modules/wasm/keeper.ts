@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { AbsoluteTxPosition, CodeInfo, ContractCodeHistoryEntry, ContractCodeHistoryOperationType, ContractInfo } from 'cosmjs-types/cosmwasm/wasm/v1/types';
 import { AccessType } from 'cosmjs-types/cosmwasm/wasm/v1/types';
+import { Metadata } from 'cosmjs-types/cosmos/bank/v1beta1/bank';
 import {
   LruCache,
   Order,
@@ -15,8 +16,9 @@ import {
   type StorageIterator,
   type SubMsg,
 } from '../../../vm/index.js';
-import type { BlockInfo } from '../../app/context.js';
+import type { BlockInfo, ExecMode } from '../../app/context.js';
 import { EventManager } from '../../app/events.js';
+import type { MsgRouter, QueryRouter } from '../../app/router.js';
 import { ACCOUNT_PREFIX, parseAddress, toBech32Address } from '../../crypto/addresses.js';
 import { readU64be, u64be } from '../../store/buckets.js';
 import { BranchStore } from '../../store/branch.js';
@@ -40,6 +42,8 @@ import {
   historyPrefix,
   sequenceKey,
 } from './keys.js';
+import { distributionQuery, refuseStakingMsg, stakingQuery } from './staking.js';
+import { protoJson, runAcceptedQuery, runSdkMsg, UnsupportedQueryPath } from './stargate.js';
 
 const te = new TextEncoder();
 const td = new TextDecoder();
@@ -59,7 +63,7 @@ export const WASM_GAS = {
 } as const;
 
 /** The capabilities the chain offers contracts (`requires_<capability>` exports). */
-export const WASM_CAPABILITIES: readonly string[] = ['iterator', 'cosmwasm_1_1', 'cosmwasm_1_2', 'cosmwasm_1_3', 'cosmwasm_1_4', 'cosmwasm_2_0', 'cosmwasm_2_1', 'cosmwasm_2_2', VECTOR_CAPABILITY];
+export const WASM_CAPABILITIES: readonly string[] = ['iterator', 'staking', 'stargate', 'cosmwasm_1_1', 'cosmwasm_1_2', 'cosmwasm_1_3', 'cosmwasm_1_4', 'cosmwasm_2_0', 'cosmwasm_2_1', 'cosmwasm_2_2', VECTOR_CAPABILITY];
 
 export interface WasmConfig {
   /** largest upload before decompression (wasmd MaxWasmSize: 800 KiB) */
@@ -93,6 +97,8 @@ export interface WasmExec {
   block: BlockInfo;
   /** message nesting depth (0 = the tx's own message) */
   depth: number;
+  /** how the tx runs (default deliver); passed to SDK messages a contract sends */
+  mode?: ExecMode;
 }
 
 export interface CallOutcome {
@@ -221,6 +227,13 @@ export class WasmKeeper {
   ) {
     this.config = { ...DEFAULT_WASM_CONFIG, ...config };
     this.vm = vm ?? new WasmVm({ capabilities: WASM_CAPABILITIES, cacheSize: this.config.cacheSize });
+  }
+
+  /** The app's message and query routers, for the `stargate` capability (set when the module registers). */
+  private routers: { msgs: MsgRouter; queries: QueryRouter } | undefined;
+
+  attachRouters(msgs: MsgRouter, queries: QueryRouter): void {
+    this.routers = { msgs, queries };
   }
 
   // ---------------------------------------------------------------- records
@@ -550,7 +563,34 @@ export class WasmKeeper {
     const args = (sub as Record<string, Record<string, unknown>>)[variant] ?? {};
     const ok = (value: unknown, gasUsed = 0n): QueryAnswer => answer({ ok: { ok: b64(te.encode(JSON.stringify(value))) } }, gasUsed);
     const contractErr = (message: string): QueryAnswer => answer({ ok: { error: message } });
+    if ((kind === 'stargate' || kind === 'grpc') && this.routers) {
+      // {"stargate": {"path", "data"}}: reads go through the caller's (metered) store; gas is charged there
+      const { path, data } = sub as { path?: unknown; data?: unknown };
+      try {
+        const response = runAcceptedQuery(this.routers.queries, store, block, String(path), fromB64(data ?? '', `${kind} query data`), kind === 'stargate' ? 'json' : 'proto');
+        return answer({ ok: { ok: b64(response) } });
+      } catch (e) {
+        if (e instanceof UnsupportedQueryPath) return answer({ error: { unsupported_request: { kind: e.message } } });
+        if (SdkErrors.OutOfGas.is(e)) throw e;
+        // a bad request (protobuf that does not decode, an invalid address) is the contract's error to handle
+        if (e instanceof Error) return contractErr(e.message);
+        throw e;
+      }
+    }
     try {
+      if (kind === 'staking' || kind === 'distribution') {
+        const value = kind === 'staking' ? stakingQuery(variant, args) : distributionQuery(variant, args);
+        if (value !== undefined) return ok(value);
+      }
+      if (kind === 'bank' && variant === 'supply') {
+        const denom = String(args.denom);
+        return ok({ amount: { denom, amount: this.bank.getSupply(store, denom).toString() } });
+      }
+      if (kind === 'bank' && variant === 'denom_metadata') {
+        const metadata = this.bank.getMetadata(store, String(args.denom));
+        if (!metadata) return contractErr(`no metadata for denom ${String(args.denom)}`);
+        return ok({ metadata: protoJson(Metadata, metadata) });
+      }
       if (kind === 'bank' && variant === 'balance') {
         const amount = this.bank.getBalance(store, String(args.address), String(args.denom));
         return ok({ amount: { denom: String(args.denom), amount: amount.toString() } });
@@ -709,6 +749,13 @@ export class WasmKeeper {
       if (!Array.isArray(v)) throw WasmErrors.InvalidMsg('funds must be a list of coins');
       return parseCoins(v as Array<{ denom: string; amount: string }>, { allowEmpty: true });
     };
+    if ((kind === 'stargate' || kind === 'any') && this.routers) {
+      // {"stargate": {"type_url", "value"}} (CosmWasm 1) / {"any": {...}} (CosmWasm 2)
+      const any = body as unknown as { type_url?: unknown; value?: unknown };
+      const ctx = { store: exec.store, gas: exec.gas, events: exec.events, block: exec.block, mode: exec.mode ?? 'deliver' };
+      return runSdkMsg(this.routers.msgs, ctx, sender, String(any.type_url ?? ''), fromB64(any.value ?? '', `${kind} message value`));
+    }
+    if (kind === 'staking' || kind === 'distribution') refuseStakingMsg(kind, variant);
     if (kind === 'bank' && variant === 'send') {
       const to = String(a.to_address);
       parseAddress(to);

@@ -10,6 +10,8 @@ export function wasmModule(keeper: WasmKeeper): AppModule {
     register: (msgs, queries) => {
       registerWasmMsgs(msgs, keeper);
       registerWasmQueries(queries, keeper);
+      // contracts' stargate queries and messages go through the app's own routes
+      keeper.attachRouters(msgs, queries);
     },
     initGenesis: () => {},
     defaultGenesis: () => ({}),

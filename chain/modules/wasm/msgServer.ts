@@ -26,7 +26,7 @@ const MAX_LABEL = 128;
 const MAX_SALT = 64;
 
 function exec(ctx: Context): WasmExec {
-  return { store: ctx.store, gas: ctx.gas, events: ctx.events, block: ctx.block, depth: 0 };
+  return { store: ctx.store, gas: ctx.gas, events: ctx.events, block: ctx.block, depth: 0, mode: ctx.mode };
 }
 
 function checkLabel(label: string): void {
