@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import binaryen from 'binaryen';
 import { Order, type Host, type Storage, type StorageIterator } from '../../vm/index.js';
 
@@ -126,3 +129,15 @@ export const ENV = {
 export const INFO = { sender: 'vivian1sender', funds: [{ denom: 'uviv', amount: '100' }] };
 export const enc = (s: string) => new TextEncoder().encode(s);
 export const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** Rust-built CosmWasm contracts shipped by a dev dependency (cw-plus and others, cosmwasm-std 1.2). */
+export const RUST_CONTRACTS = [
+  'cw-ics20-latest', 'cw-ics721-bridge', 'cw1-subkeys', 'cw1-whitelist', 'cw20-base', 'cw20-ics20',
+  'cw3-fixed-multisig', 'cw3-flex-multisig', 'cw4-group', 'cw4-stake', 'cw721-base', 'multicall',
+] as const;
+
+/** The bytes of a Rust-built contract, read from the installed package (never copied into the repository). */
+export function rustContract(name: (typeof RUST_CONTRACTS)[number]): Uint8Array {
+  const pkg = createRequire(import.meta.url).resolve('@oraichain/common-contracts-build/package.json');
+  return new Uint8Array(readFileSync(join(dirname(pkg), 'data', `${name}.wasm`)));
+}
