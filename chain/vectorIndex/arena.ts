@@ -2,10 +2,26 @@ import { ErrInvalidId } from './errors.js';
 import { ARENA_RESERVED, createKernels, LANE_BYTES, type Kernels } from './kernels.js';
 import { checkDimension, checkId, checkVector, type Vector } from './vector.js';
 
+/** Slots added per growth step at most once the arena is large (doubling a 1M-slot arena would overshoot). */
+const MAX_GROWTH_SLOTS = 1 << 20;
+
+export interface ArenaOptions {
+  forceJsKernels?: boolean;
+  /**
+   * Byte widths (multiples of 4, except the last) of per-slot regions kept in the kernels' memory after
+   * the vectors — e.g. the graph's neighbour lists and visit marks, which the in-module graph walk reads.
+   */
+  slotRegions?: number[];
+}
+
 /**
  * Every vector of an index in one contiguous byte arena (the kernels' memory), addressed by slot
  * 0..size-1 in insertion order. Each slot also records its id (a tx version); ids strictly increase with
  * the slot, so id -> slot is a binary search and an id range is a slot range.
+ *
+ * Memory layout: kernel scratch | 2 query vectors | capacity x vector | capacity x each slot region.
+ * Growing the capacity moves the slot regions up (their contents kept, the new part zeroed) and bumps
+ * `layout`, so holders of views re-create them.
  */
 export class VectorArena {
   /** Bytes per stored vector: the dimension rounded up to the SIMD lane width (zero padded). */
@@ -13,19 +29,39 @@ export class VectorArena {
   readonly kernels: Kernels;
   /** Offset of the query scratch vector (two of them: `queryOffset` and `queryOffset + stride`). */
   readonly queryOffset = ARENA_RESERVED;
+  /** Changes whenever the capacity (and so the regions' offsets, or the memory buffer) changes. */
+  layout = 0;
   private readonly base: number;
+  private readonly regionWidths: number[];
+  private capacity = 0;
   private ids = new Float64Array(1024);
   private count = 0;
 
   constructor(
     readonly dimension: number,
-    opts: { forceJsKernels?: boolean } = {},
+    opts: ArenaOptions = {},
   ) {
     checkDimension(dimension);
     this.stride = Math.ceil(dimension / LANE_BYTES) * LANE_BYTES;
     this.kernels = createKernels({ forceJs: opts.forceJsKernels });
     this.base = this.queryOffset + 2 * this.stride;
-    this.kernels.ensure(this.base + 1024 * this.stride);
+    this.regionWidths = opts.slotRegions ?? [];
+    this.regionWidths.forEach((w, i) => {
+      if (w <= 0 || (i < this.regionWidths.length - 1 && w % 4 !== 0)) throw new RangeError(`slot region width ${w}`);
+    });
+    this.grow(1024);
+  }
+
+  /** Byte offset of slot region `i` (slot s's part starts at regionOffset(i) + s * width). */
+  regionOffset(i: number): number {
+    let off = this.base + this.capacity * this.stride;
+    for (let j = 0; j < i; j++) off += this.capacity * this.regionWidths[j]!;
+    return off;
+  }
+
+  /** Slots the memory holds now. */
+  get slotCapacity(): number {
+    return this.capacity;
   }
 
   get size(): number {
@@ -64,7 +100,25 @@ export class VectorArena {
       grown.set(this.ids.subarray(0, this.count));
       this.ids = grown;
     }
-    this.kernels.ensure(this.base + n * this.stride);
+    if (n > this.capacity) this.grow(Math.max(n, this.capacity + Math.min(this.capacity, MAX_GROWTH_SLOTS)));
+  }
+
+  /** Re-lays the memory out for `capacity` slots (see the class comment). */
+  private grow(capacity: number): void {
+    const old = this.capacity;
+    const from = this.regionWidths.map((_, i) => this.regionOffset(i));
+    this.capacity = capacity;
+    const to = this.regionWidths.map((_, i) => this.regionOffset(i));
+    this.kernels.ensure(this.regionOffset(this.regionWidths.length));
+    const bytes = this.kernels.bytes;
+    // Regions only move up: move the last first so none overwrites one not yet moved.
+    for (let i = this.regionWidths.length - 1; i >= 0; i--) {
+      const w = this.regionWidths[i]!;
+      bytes.copyWithin(to[i]!, from[i]!, from[i]! + old * w);
+      bytes.fill(0, to[i]! + old * w, to[i]! + capacity * w);
+    }
+    bytes.fill(0, this.offsetOf(old), this.offsetOf(capacity)); // vector padding must read as zero
+    this.layout++;
   }
 
   /** Byte offset of a slot's vector in `kernels.bytes`. */

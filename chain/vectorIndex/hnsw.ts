@@ -1,6 +1,7 @@
 import { VectorArena } from './arena.js';
 import { ErrInvalidParams } from './errors.js';
 import { SlotHeap } from './heap.js';
+import { GRAPH_MAX_EF, GRAPH_MAX_LINKS } from './kernels.js';
 import { compareHits, type Hit } from './topk.js';
 import { checkK, type Vector } from './vector.js';
 
@@ -11,8 +12,10 @@ import { checkK, type Vector } from './vector.js';
  * measured against exactly what the exact path returns. (Embeddings are meant to be unit vectors scaled to
  * int8, as the default embedding is; then the dot product ranks like cosine similarity.)
  *
- * Layout: vectors in the arena (contiguous, SIMD kernels); layer-0 adjacency in one Int32Array, M0 = 2M
- * slots per node preceded by a count; upper layers (about 1 node in M) in a small Int32Array per node.
+ * Layout: vectors in the arena (contiguous, SIMD kernels); layer-0 adjacency in a slot region of the same
+ * memory, M0 = 2M slots per node preceded by a count, and the visit marks in another, so the layer-0 walk
+ * runs inside the kernel module (graphKernel.ts) where it has WebAssembly; upper layers (about 1 node in
+ * M) in a small Int32Array per node, walked in JS.
  * Ids are tx versions, strictly increasing; internally a node is its slot (insertion index).
  * Levels come from a seeded integer PRNG, so the same inserts build the same graph.
  *
@@ -68,7 +71,8 @@ export class Hnsw {
   efSearch: number;
 
   private levels = new Uint8Array(1024);
-  private links0: Int32Array;
+  /** Views of the arena's slot regions (re-created when the arena grows: see `views`). */
+  private links0!: Int32Array;
   private upper: (Int32Array | undefined)[] = [];
   private entry = -1;
   private maxLevel = -1;
@@ -78,8 +82,9 @@ export class Hnsw {
    * Visit marks: the number of the search that last reached each slot. One byte per slot keeps the marks
    * of a large index in cache; every 255 searches they are cleared.
    */
-  private visited = new Uint8Array(1024);
+  private visited!: Uint8Array;
   private epoch = 0;
+  private viewsOf = -1;
   private readonly candidates = new SlotHeap(true);
   private readonly results = new SlotHeap(false);
   /** Scratch for the neighbour-selection heuristic (best first). */
@@ -98,13 +103,16 @@ export class Hnsw {
     if (!Number.isInteger(M) || M < 2 || M > MAX_M) throw ErrInvalidParams(`M ${M} is not an integer in 2..${MAX_M}`);
     checkEf(efConstruction, 'efConstruction');
     checkEf(efSearch, 'efSearch');
-    this.arena = new VectorArena(params.dimension, { forceJsKernels: params.forceJsKernels });
     this.M = M;
     this.M0 = 2 * M;
+    this.arena = new VectorArena(params.dimension, {
+      forceJsKernels: params.forceJsKernels,
+      slotRegions: [(this.M0 + 1) * 4, 1],
+    });
     this.efConstruction = efConstruction;
     this.efSearch = efSearch;
     this.rng = (params.seed ?? 1) >>> 0 || 1;
-    this.links0 = new Int32Array(1024 * (this.M0 + 1));
+    this.views();
     this.batch = new Int32Array(this.M0);
   }
 
@@ -125,7 +133,7 @@ export class Hnsw {
   memoryBytes(): number {
     let upper = 0;
     for (const u of this.upper) if (u) upper += u.byteLength + 64; // + per-array object overhead, roughly
-    return this.arena.memoryBytes() + this.levels.byteLength + this.links0.byteLength + this.visited.byteLength + upper;
+    return this.arena.memoryBytes() + this.levels.byteLength + upper; // the arena holds links0 and the marks
   }
 
   /** Adds a vector under `id` (greater than every id already inserted). */
@@ -143,8 +151,7 @@ export class Hnsw {
     const q = this.arena.offsetOf(slot);
     let cur = this.greedy(q, this.entry, this.maxLevel, level);
     for (let layer = Math.min(level, this.maxLevel); layer >= 0; layer--) {
-      this.searchLayer(q, cur, this.efConstruction, layer, 0, slot - 1);
-      const n = this.drainResults();
+      const n = this.walk(q, cur, this.efConstruction, layer, 0, slot - 1);
       cur = this.pickSlots[0]!;
       const count = this.selectNeighbours(n, this.M);
       const list = this.linkList(slot, layer);
@@ -174,8 +181,7 @@ export class Hnsw {
     const filter = opts.filter;
     const arena = this.arena;
     const accept = filter ? (slot: number) => filter(arena.idOf(slot)) : undefined;
-    this.searchLayer(q, cur, ef, 0, lo, hi, accept);
-    const n = this.drainResults();
+    const n = this.walk(q, cur, ef, 0, lo, hi, accept);
     const hits: Hit[] = [];
     for (let i = 0; i < n; i++) hits.push({ id: arena.idOf(this.pickSlots[i]!), score: this.pickScores[i]! });
     return hits.sort(compareHits).slice(0, k);
@@ -248,16 +254,21 @@ export class Hnsw {
   // ---- internals ----
 
   private reserveGraph(n: number): void {
+    this.arena.reserve(n);
+    if (this.viewsOf !== this.arena.layout) this.views();
     if (n <= this.levels.length) return;
-    const cap = Math.max(n, this.levels.length * 2);
-    const levels = new Uint8Array(cap);
+    const levels = new Uint8Array(Math.max(n, this.levels.length * 2));
     levels.set(this.levels);
     this.levels = levels;
-    const links0 = new Int32Array(cap * (this.M0 + 1));
-    links0.set(this.links0);
-    this.links0 = links0;
-    this.visited = new Uint8Array(cap); // fresh marks: epoch 0 is never a live epoch
-    this.epoch = 0;
+  }
+
+  /** (Re-)creates the views of the arena's slot regions: neighbour lists, then visit marks. */
+  private views(): void {
+    const buf = this.arena.kernels.bytes.buffer;
+    const cap = this.arena.slotCapacity;
+    this.links0 = new Int32Array(buf, this.arena.regionOffset(0), cap * (this.M0 + 1));
+    this.visited = new Uint8Array(buf, this.arena.regionOffset(1), cap);
+    this.viewsOf = this.arena.layout;
   }
 
   /** Geometric level, P(level >= l) = M^-l, from xorshift32 (integer only, reproducible). */
@@ -313,9 +324,35 @@ export class Hnsw {
   }
 
   /**
-   * Best-first search of one layer from `start`, keeping the `ef` best accepted nodes with slots in
-   * [lo, hi] in `this.results`. Rejected nodes are still walked through: the graph stays connected.
+   * Best-first search of one layer from `start` for the `ef` best accepted nodes with slots in [lo, hi]
+   * (rejected nodes are still walked through: the graph stays connected). Leaves them best first in
+   * pickSlots/pickScores and returns how many. Unfiltered layer-0 walks run inside the kernel module when
+   * it has them; the rest, and a walk the module could not finish (its candidate heap full), in JS.
    */
+  private walk(
+    q: number, start: number, ef: number, layer: number, lo: number, hi: number,
+    accept?: (slot: number) => boolean,
+  ): number {
+    const graph = this.arena.kernels.graph;
+    if (graph && layer === 0 && !accept && ef <= GRAPH_MAX_EF && this.M0 <= GRAPH_MAX_LINKS) {
+      const arena = this.arena;
+      const n = graph(
+        q, start, ef, lo, hi, this.nextEpoch(),
+        arena.offsetOf(0), arena.stride, arena.regionOffset(0), (this.M0 + 1) * 4, arena.regionOffset(1),
+      );
+      if (n >= 0) {
+        this.reservePicks(n);
+        const { out, list } = arena.kernels;
+        this.pickSlots.set(out.subarray(0, n));
+        this.pickScores.set(list.subarray(0, n));
+        return n;
+      }
+    }
+    this.searchLayer(q, start, ef, layer, lo, hi, accept);
+    return this.drainResults();
+  }
+
+  /** The JS walk: leaves the results in `this.results` (see `walk`). */
   private searchLayer(
     q: number, start: number, ef: number, layer: number, lo: number, hi: number,
     accept?: (slot: number) => boolean,
@@ -384,16 +421,20 @@ export class Hnsw {
   private drainResults(): number {
     const res = this.results;
     const n = res.size;
-    if (n > this.pickSlots.length) {
-      this.pickSlots = new Int32Array(n * 2);
-      this.pickScores = new Int32Array(n * 2);
-    }
+    this.reservePicks(n);
     for (let i = n - 1; i >= 0; i--) {
       this.pickSlots[i] = res.topSlot;
       this.pickScores[i] = res.topScore;
       res.pop();
     }
     return n;
+  }
+
+  private reservePicks(n: number): void {
+    if (n > this.pickSlots.length) {
+      this.pickSlots = new Int32Array(n * 2);
+      this.pickScores = new Int32Array(n * 2);
+    }
   }
 
   /**

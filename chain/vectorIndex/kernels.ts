@@ -10,6 +10,7 @@
  * The module is assembled here from its opcodes (a few dozen bytes of code), so nothing binary is shipped.
  */
 import { uleb128 } from '../../vm/wasm/writer.js';
+import { heapPushBody, heapSiftBody, searchBody, type GraphKernelLayout } from './graphKernel.js';
 
 /**
  * Vectors are stored with their length rounded up to this (zero padding changes no dot product or L2):
@@ -38,7 +39,20 @@ export interface Kernels {
   dotList(q: number, n: number, count: number): void;
   readonly list: Int32Array;
   readonly out: Int32Array;
+  /** The layer-0 graph walk inside the kernel module; undefined for the JS kernels (hnsw.ts walks in JS). */
+  readonly graph?: GraphWalk;
 }
+
+/**
+ * searchBody in graphKernel.ts: returns the number of results, best first as slots in `out` and scores in
+ * `list`, or -1 when the walk outgrew the module's candidate heap. `ef` must not exceed GRAPH_MAX_EF, nor a
+ * neighbour list GRAPH_MAX_LINKS entries.
+ */
+export type GraphWalk = (
+  q: number, start: number, ef: number, lo: number, hi: number, epoch: number,
+  vecBase: number, stride: number, linkBase: number, linkRowBytes: number, visitedBase: number,
+  candCapacity?: number,
+) => number;
 
 // ---- WebAssembly kernel ----
 
@@ -47,10 +61,20 @@ const PAGE = 65536;
 export const RUN_CHUNK = 4096;
 /** Entries of the dotList offset and result buffers. */
 export const LIST_CAPACITY = RUN_CHUNK;
-// Scratch at the bottom of the WebAssembly memory: int32 results, then int32 offsets for dotList.
+/** Largest ef the in-module graph walk takes (its result heap's capacity); larger ones walk in JS. */
+export const GRAPH_MAX_EF = LIST_CAPACITY;
+/** Candidate heap entries of the in-module graph walk; a walk that needs more is redone in JS. */
+const GRAPH_CAND_CAPACITY = 32_768;
+/** Neighbours per list the in-module graph walk takes (2 * the largest M). */
+export const GRAPH_MAX_LINKS = 256;
+// Scratch at the bottom of the WebAssembly memory: int32 results, then int32 offsets for dotList, then the
+// graph walk's neighbour batch and its two heaps of 8-byte entries.
 const OUT_AREA = 0;
 const LIST_AREA = RUN_CHUNK * 4;
-const WASM_RESERVED = LIST_AREA + LIST_CAPACITY * 4;
+const BATCH_AREA = LIST_AREA + LIST_CAPACITY * 4;
+const RES_AREA = BATCH_AREA + GRAPH_MAX_LINKS * 4;
+const CAND_AREA = RES_AREA + GRAPH_MAX_EF * 8;
+const WASM_RESERVED = CAND_AREA + GRAPH_CAND_CAPACITY * 8;
 
 // Opcodes used below (WebAssembly core + SIMD proposal).
 const op = {
@@ -250,14 +274,21 @@ const listBody = (() => {
   return [...uleb128(locals.length + code.length), ...locals, ...code];
 })();
 
-/** The module: memory + dot, l2, dotRun, l2Run, dotList. */
+/** The module: memory + dot, l2, dotRun, l2Run, dotList, and the graph walk with its heap functions. */
 export function kernelModuleBytes(): Uint8Array {
-  const pairType = [0x60, ...vec([[I32], [I32], [I32]]), ...vec([[I32]])];
-  const runType = [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])];
+  const i32s = (n: number): number[][] => Array.from({ length: n }, () => [I32]);
+  const pairType = [0x60, ...vec(i32s(3)), ...vec([[I32]])];
+  const runType = [0x60, ...vec(i32s(5)), ...vec([])];
+  const heapType = [0x60, ...vec(i32s(4)), ...vec([])];
+  const searchType = [0x60, ...vec(i32s(12)), ...vec([[I32]])];
+  const layout: GraphKernelLayout = {
+    dotFn: 0, dotListFn: 4, maxPushFn: 5, maxSiftFn: 6, minPushFn: 7, minSiftFn: 8,
+    listArea: LIST_AREA, outArea: OUT_AREA, batchArea: BATCH_AREA, candArea: CAND_AREA, resArea: RES_AREA,
+  };
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([pairType, runType])),
-    ...section(3, vec([[0], [0], [1], [1], [1]])),
+    ...section(1, vec([pairType, runType, heapType, searchType])),
+    ...section(3, vec([[0], [0], [1], [1], [1], [2], [2], [2], [2], [3]])),
     ...section(5, vec([[0x00, ...uleb128(1)]])),
     ...section(7, vec([
       [...name('memory'), 0x02, 0],
@@ -266,8 +297,12 @@ export function kernelModuleBytes(): Uint8Array {
       [...name('dotRun'), 0x00, 2],
       [...name('l2Run'), 0x00, 3],
       [...name('dotList'), 0x00, 4],
+      [...name('search0'), 0x00, 9],
     ])),
-    ...section(10, vec([dotBody, l2Body, runBody(0), runBody(1), listBody])),
+    ...section(10, vec([
+      dotBody, l2Body, runBody(0), runBody(1), listBody,
+      heapPushBody(true), heapSiftBody(true), heapPushBody(false), heapSiftBody(false), searchBody(layout),
+    ])),
   ];
   return new Uint8Array(bytes);
 }
@@ -290,6 +325,10 @@ interface KernelExports {
   dotRun(q: number, first: number, n: number, count: number, out: number): void;
   l2Run(q: number, first: number, n: number, count: number, out: number): void;
   dotList(q: number, list: number, n: number, count: number, out: number): void;
+  search0(
+    q: number, start: number, ef: number, lo: number, hi: number, epoch: number,
+    vecBase: number, stride: number, linkBase: number, linkRowBytes: number, visitedBase: number, candCap: number,
+  ): number;
 }
 
 let compiled: object | null | undefined;
@@ -312,13 +351,21 @@ class WasmKernels implements Kernels {
   out!: Int32Array;
   readonly dot: (a: number, b: number, n: number) => number;
   readonly l2: (a: number, b: number, n: number) => number;
+  readonly graph: GraphWalk;
   private readonly x: KernelExports;
 
   constructor(module: object) {
     this.x = new wasmApi!.Instance(module).exports as KernelExports;
     this.dot = this.x.dot;
     this.l2 = this.x.l2;
+    const search0 = this.x.search0;
+    this.graph = (q, start, ef, lo, hi, epoch, vecBase, stride, linkBase, linkRowBytes, visitedBase, candCapacity) =>
+      search0(
+        q, start, ef, lo, hi, epoch, vecBase, stride, linkBase, linkRowBytes, visitedBase,
+        Math.min(candCapacity ?? GRAPH_CAND_CAPACITY, GRAPH_CAND_CAPACITY),
+      );
     this.views();
+    this.ensure(WASM_RESERVED + PAGE); // the scratch areas exist from the start
   }
 
   ensure(byteLength: number): void {
@@ -369,7 +416,7 @@ class WasmKernels implements Kernels {
 
 /** The reference kernel: plain loops over an Int8Array, identical results. */
 export class JsKernels implements Kernels {
-  bytes = new Int8Array(PAGE);
+  bytes = new Int8Array(WASM_RESERVED + PAGE);
   readonly list = new Int32Array(LIST_CAPACITY);
   readonly out = new Int32Array(LIST_CAPACITY);
 

@@ -2,6 +2,7 @@ import t from 'tap';
 import { ErrInvalidId, ErrInvalidK, ErrInvalidParams, ErrWrongDimension } from '../../../chain/vectorIndex/errors.js';
 import { exactSearch } from '../../../chain/vectorIndex/exact.js';
 import { Hnsw } from '../../../chain/vectorIndex/hnsw.js';
+import { GRAPH_MAX_EF, type GraphWalk } from '../../../chain/vectorIndex/kernels.js';
 import { SyntheticVectors } from '../../../chain/vectorIndex/synthetic.js';
 
 const dim = 64;
@@ -70,11 +71,51 @@ t.test('small and empty graphs return everything they hold', async (t) => {
   t.equal(three.lastId, idOf(2));
 });
 
-t.test('same inserts, same graph: reproducible, and SIMD and JS kernels agree', async (t) => {
-  const a = build({ seed: 5 }, 600);
-  const b = build({ seed: 5, forceJsKernels: true }, 600);
+t.test('same inserts, same graph: reproducible, and the in-module walk and the JS walk agree', async (t) => {
+  // 2,500 nodes: the arena grows (and moves the neighbour lists) twice on the way.
+  const a = build({ seed: 5 }, 2500);
+  const b = build({ seed: 5, forceJsKernels: true }, 2500);
   t.same(a.exportState(), b.exportState());
-  for (const q of queries.slice(0, 10)) t.same(a.search(q, 10), b.search(q, 10));
+  for (const q of queries.slice(0, 20)) {
+    t.same(a.search(q, 10), b.search(q, 10));
+    t.same(a.search(q, 7, { ef: 200, minId: idOf(300), maxId: idOf(900) }), b.search(q, 7, { ef: 200, minId: idOf(300), maxId: idOf(900) }));
+  }
+});
+
+t.test('walks the module cannot finish are done in JS, with the same answers', async (t) => {
+  // A range holding one node never fills the result list, so the walk visits the whole graph: more
+  // candidates than the module's heap holds (GRAPH_CAND_CAPACITY). And an ef above GRAPH_MAX_EF.
+  const d = 32;
+  const g = new SyntheticVectors({ dimension: d, clusters: 20, noise: 1, seed: 3 });
+  const points = Array.from({ length: 40_000 }, () => g.next());
+  const small = (forceJsKernels: boolean): Hnsw => {
+    const h = new Hnsw({ dimension: d, M: 4, efConstruction: 8, forceJsKernels });
+    points.forEach((p, i) => h.insert(i, p));
+    return h;
+  };
+  const a = small(false);
+  const b = small(true);
+  const q = g.next();
+  const one = a.search(q, 1, { minId: 123, maxId: 123 });
+  t.same(one, exactSearch(a.arena, q, 1, { minId: 123, maxId: 123 }));
+  const wide = a.search(q, 10, { ef: GRAPH_MAX_EF + 1 });
+  t.equal(wide.length, 10);
+  t.same(wide, b.search(q, 10, { ef: GRAPH_MAX_EF + 1 }), 'a walk wider than the module takes');
+
+  // The same walks with the module's candidate heap cut to 16 entries: each gives up, JS redoes it.
+  const kernels = a.arena.kernels;
+  const walk = kernels.graph!;
+  let gaveUp = 0;
+  Object.defineProperty(kernels, 'graph', {
+    value: (...args: Parameters<GraphWalk>) => {
+      args[11] = 16;
+      const n = walk(...args);
+      if (n < 0) gaveUp++;
+      return n;
+    },
+  });
+  for (const x of queries.slice(0, 5).map(() => g.next())) t.same(a.search(x, 10, { ef: 40 }), b.search(x, 10, { ef: 40 }));
+  t.equal(gaveUp, 5, 'the module gave up on every walk');
 });
 
 t.test('truncateAfter forgets later ids and every link to them', async (t) => {
