@@ -159,7 +159,7 @@ export class VivianApp {
     this.chainIdValue = dec.decode(db.getMeta('chain_id') ?? new Uint8Array());
     const cp = db.getMeta('consensus_params');
     this.consensusParams = cp ? JSON.parse(dec.decode(cp)) : DEFAULT_CONSENSUS_PARAMS;
-    this.checkState = new BranchStore(this.committedState);
+    this.checkState = new BranchStore(this.committedState, { cacheReads: true });
   }
 
   addParticipant(p: CommitParticipant): void {
@@ -250,7 +250,7 @@ export class VivianApp {
     this.consensusParams = params;
     this.lastHeight = genesisHeight;
     this.lastAppHash = roots.appHash;
-    this.checkState = new BranchStore(this.committedState);
+    this.checkState = new BranchStore(this.committedState, { cacheReads: true });
     return { validators: req.validators, appHash: roots.appHash };
   }
 
@@ -297,7 +297,7 @@ export class VivianApp {
 
   /** Starts a fresh check state from the committed state (after a commit, before re-checking the mempool). */
   resetCheckState(): void {
-    this.checkState = new BranchStore(this.committedState);
+    this.checkState = new BranchStore(this.committedState, { cacheReads: true });
   }
 
   // ---------------------------------------------------------------- ABCI: proposals
@@ -352,7 +352,7 @@ export class VivianApp {
     }
     this.ledger.rollback(); // a block finalized but never committed (e.g. a round change) leaves nothing behind
     const block: BlockInfo = { chainId: this.chainIdValue, height: req.height, timeNs: timestampNs(req.time) };
-    const blockState = new BranchStore(this.committedState);
+    const blockState = new BranchStore(this.committedState, { cacheReads: true });
     const firstVersion = this.ledger.committedSize;
     const txs: CommittedTx[] = [];
     try {

@@ -78,7 +78,7 @@ function writeEvents(w: ProtoWriter, events: readonly Event[]): void {
  * middle of the whole, between fields 1-6 and field 8.
  */
 export function encodeTxResult(result: ExecTxResult): { bytes: Uint8Array; eventsHash: Uint8Array } {
-  const w = new ProtoWriter(512);
+  const w = new ProtoWriter();
   if (result.code !== 0) w.tag(1, 0).varint(result.code);
   if (result.data.length !== 0) w.tag(2, 2).bytes(result.data);
   if (result.log !== '') w.tag(3, 2).string(result.log);
@@ -96,7 +96,7 @@ export function encodeTxResult(result: ExecTxResult): { bytes: Uint8Array; event
 /** A tx's events as committed in its TxInfo leaf: SHA-256 of their protobuf encoding (empty when none). */
 export function eventsHash(events: Event[]): Uint8Array {
   if (events.length === 0) return new Uint8Array();
-  const w = new ProtoWriter(512);
+  const w = new ProtoWriter();
   writeEvents(w, events);
   return sha256(w.finish());
 }

@@ -7,32 +7,54 @@ import { utf8Length, utf8Write } from 'cosmjs-types/utf8';
  * message: strings go through the same UTF-8 encoder (an ASCII fast path writes the same bytes), int64 fields
  * take the 10-byte two's complement for negatives, and callers apply proto3's zero-value omission as ts-proto does.
  */
-export class ProtoWriter {
-  private buf: Uint8Array;
-  private pos = 0;
+// One scratch buffer per thread, reused by every writer (allocating a buffer per message costs more than writing
+// it). A writer started while another is unfinished gets a buffer of its own.
+let scratch = Buffer.allocUnsafeSlow(16 * 1024);
+let scratchInUse = false;
 
-  constructor(initialSize = 256) {
-    this.buf = new Uint8Array(initialSize);
+export class ProtoWriter {
+  private buf: Buffer;
+  private pos = 0;
+  private readonly usesScratch: boolean;
+
+  constructor() {
+    this.usesScratch = !scratchInUse;
+    if (this.usesScratch) {
+      scratchInUse = true;
+      this.buf = scratch;
+    } else {
+      this.buf = Buffer.allocUnsafeSlow(1024);
+    }
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
+    const next = Buffer.allocUnsafeSlow(size);
+    this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+    if (this.usesScratch) scratch = next;
   }
 
   /** A non-negative integer below 2^53 as a varint. */
   varint(n: number): this {
     this.ensure(10);
     const b = this.buf;
-    while (n > 0x7f) {
-      b[this.pos++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
+    let p = this.pos;
+    if (n < 0x8000_0000) {
+      while (n > 0x7f) {
+        b[p++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+    } else {
+      while (n > 0x7f) {
+        b[p++] = (n % 0x80) | 0x80;
+        n = Math.floor(n / 0x80);
+      }
     }
-    b[this.pos++] = n;
+    b[p++] = n;
+    this.pos = p;
     return this;
   }
 
@@ -67,12 +89,8 @@ export class ProtoWriter {
     const len = stringLength(value);
     this.varint(len);
     this.ensure(len);
-    if (len === value.length) {
-      const b = this.buf;
-      for (let i = 0; i < len; i++) b[this.pos + i] = value.charCodeAt(i);
-    } else {
-      utf8Write(value, this.buf, this.pos);
-    }
+    if (len === value.length) this.buf.write(value, this.pos, len, 'latin1');
+    else utf8Write(value, this.buf, this.pos);
     this.pos += len;
     return this;
   }
@@ -82,9 +100,12 @@ export class ProtoWriter {
     return this.pos;
   }
 
-  /** The bytes written so far, in a buffer of their own. */
+  /** The bytes written, in a buffer of their own; the writer is done. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = new Uint8Array(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
+    if (this.usesScratch) scratchInUse = false;
+    return out;
   }
 }
 
@@ -98,10 +119,13 @@ export function varintLength(n: number): number {
   return len;
 }
 
-/** UTF-8 length of a string, as cosmjs-types counts it (an ASCII string is its own length). */
+/**
+ * UTF-8 length of a string, as cosmjs-types counts it. Every non-ASCII UTF-16 unit takes two or more bytes (a lone
+ * surrogate three, both here and in cosmjs-types), so a byte length equal to the string's length means ASCII.
+ */
 export function stringLength(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return utf8Length(s);
-  return s.length;
+  const n = Buffer.byteLength(s, 'utf8');
+  return n === s.length ? n : utf8Length(s);
 }
 
 /** Bytes of a length-delimited field with a one-byte tag: tag + length + payload. */

@@ -29,6 +29,11 @@ export interface IndexedTx {
   result: Pick<ExecTxResult, 'events'>;
 }
 
+/** Whether "type.key=value" fits an index key (a UTF-16 unit is at most 3 UTF-8 bytes: most need no count). */
+function indexable(pair: string): boolean {
+  return pair.length * 3 + 9 <= MAX_INDEXED_KEY || Buffer.byteLength(pair) + 9 <= MAX_INDEXED_KEY;
+}
+
 /**
  * The distinct indexed attributes of one tx as "type.key=value" (long ones left out). tx.hash is found through
  * TxByHash and tx.height through the block's version run, so neither is indexed.
@@ -40,7 +45,7 @@ export function txIndexPairs(t: IndexedTx): string[] {
       if (!a.index) continue;
       // the same attribute often repeats (message.sender from the ante and from each message): one entry is enough
       const pair = `${e.type}.${a.key}=${a.value}`;
-      if (Buffer.byteLength(pair) + 9 <= MAX_INDEXED_KEY) seen.add(pair);
+      if (indexable(pair)) seen.add(pair);
     }
   }
   return [...seen];
@@ -50,13 +55,23 @@ export function txIndexPairs(t: IndexedTx): string[] {
 export function blockIndexRows(height: bigint, txs: readonly IndexedTx[]): Array<[Uint8Array, Uint8Array]> {
   const versions = new Map<string, bigint[]>();
   for (const t of txs) {
-    for (const pair of txIndexPairs(t)) {
-      const list = versions.get(pair);
-      if (list) list.push(t.version);
-      else versions.set(pair, [t.version]);
+    for (const e of t.result.events) {
+      for (const a of e.attributes) {
+        if (!a.index) continue;
+        const pair = `${e.type}.${a.key}=${a.value}`;
+        const list = versions.get(pair);
+        // versions arrive in order, so a repeat within one tx is the list's last entry
+        if (list) {
+          if (list[list.length - 1] !== t.version) list.push(t.version);
+        } else if (indexable(pair)) {
+          versions.set(pair, [t.version]);
+        }
+      }
     }
   }
-  return [...versions].map(([pair, list]) => [indexKey(pair, height), encodeVersionList(list)]);
+  const rows: Array<[Uint8Array, Uint8Array]> = [];
+  for (const [pair, list] of versions) rows.push([indexKey(pair, height), encodeVersionList(list)]);
+  return rows;
 }
 
 /**

@@ -33,7 +33,7 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function encodeTxInfo(info: TxInfo): Uint8Array {
   validate(info);
-  const w = new ProtoWriter(160);
+  const w = new ProtoWriter();
   w.tag(1, WireType.Bytes).bytes(info.txHash);
   if (info.height !== 0n) w.tag(2, WireType.Varint).varint64(info.height);
   if (info.index !== 0) w.tag(3, WireType.Varint).varint(info.index);

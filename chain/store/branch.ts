@@ -15,8 +15,20 @@ type Pending = readonly [key: Uint8Array, value: Uint8Array | null];
  */
 export class BranchStore implements KVStore {
   private readonly dirty = new Map<string, Pending>();
+  /** values read from a parent that does not change while this branch lives (null: absent) */
+  private readonly reads: Map<string, Uint8Array | null> | null;
 
-  constructor(private readonly parent: KVReader) {}
+  /**
+   * `cacheReads`: remember what the parent returned. Only for a branch over committed state that lives no longer
+   * than that state stays unchanged (a block's branch, the check state between two commits): the same accounts
+   * and balances are read by many txs of a block, and each LMDB read would copy the value again.
+   */
+  constructor(
+    private readonly parent: KVReader,
+    opts: { cacheReads?: boolean } = {},
+  ) {
+    this.reads = opts.cacheReads ? new Map() : null;
+  }
 
   get(key: Uint8Array): Uint8Array | undefined {
     return this.getKeyed(key, toKey(key));
@@ -26,7 +38,14 @@ export class BranchStore implements KVStore {
     const d = this.dirty.get(mapKey);
     if (d !== undefined) return d[1] ?? undefined;
     const p = this.parent;
-    return p instanceof BranchStore ? p.getKeyed(key, mapKey) : p.get(key);
+    if (p instanceof BranchStore) return p.getKeyed(key, mapKey);
+    const reads = this.reads;
+    if (reads === null) return p.get(key);
+    const cached = reads.get(mapKey);
+    if (cached !== undefined) return cached ?? undefined;
+    const value = p.get(key);
+    reads.set(mapKey, value ?? null);
+    return value;
   }
 
   set(key: Uint8Array, value: Uint8Array): void {

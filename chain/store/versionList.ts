@@ -5,7 +5,7 @@
 export function encodeVersionList(versions: readonly (bigint | number)[]): Uint8Array {
   const out = new Uint8Array(8 * versions.length);
   const view = new DataView(out.buffer);
-  versions.forEach((v, i) => view.setBigUint64(8 * i, BigInt(v)));
+  for (let i = 0; i < versions.length; i++) view.setBigUint64(8 * i, BigInt(versions[i]!));
   return out;
 }
 

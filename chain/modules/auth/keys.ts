@@ -1,4 +1,3 @@
-import { concatBytes } from '../../store/kv.js';
 
 /** auth's key space inside the state (module byte 0x01). */
 export const AUTH_PREFIX = 0x01;
@@ -8,6 +7,10 @@ export const PARAMS_KEY = Uint8Array.of(AUTH_PREFIX, 0x03);
 
 /** 0x01 0x01 ++ address bytes -> Any(BaseAccount | ModuleAccount) */
 export function accountKey(address: Uint8Array): Uint8Array {
-  return concatBytes(ACCOUNT, address);
+  const key = Buffer.allocUnsafe(2 + address.length);
+  key[0] = AUTH_PREFIX;
+  key[1] = 0x01;
+  key.set(address, 2);
+  return key;
 }
 export const ACCOUNT_PREFIX = ACCOUNT;

@@ -13,9 +13,16 @@ const enc = new TextEncoder();
 export function balancesPrefix(addr: Uint8Array): Uint8Array {
   return concatBytes(BALANCE_PREFIX, Uint8Array.of(addr.length), addr);
 }
-/** balancesPrefix(addr) ++ denom -> decimal amount */
+/** balancesPrefix(addr) ++ denom -> decimal amount (built in one buffer: every transfer builds several) */
 export function balanceKey(addr: Uint8Array, denom: string): Uint8Array {
-  return concatBytes(balancesPrefix(addr), enc.encode(denom));
+  const denomLength = Buffer.byteLength(denom, 'utf8');
+  const key = Buffer.allocUnsafe(3 + addr.length + denomLength);
+  key[0] = BANK_PREFIX;
+  key[1] = 0x01;
+  key[2] = addr.length;
+  key.set(addr, 3);
+  key.write(denom, 3 + addr.length, 'utf8');
+  return key;
 }
 export function supplyKey(denom: string): Uint8Array {
   return concatBytes(SUPPLY_PREFIX, enc.encode(denom));

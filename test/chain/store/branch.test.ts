@@ -101,3 +101,30 @@ t.test('LMDB ranges and state history at height', async (t) => {
   t.same([...at6.iterate(b(0), undefined)].map(([k, v]) => [hex(k), hex(v)]), [['0001', '07'], ['01', '0a'], ['02', '14']], 'keys with zero bytes sort correctly');
   t.same([...at7.iterate(b(0), undefined)].map(([k]) => hex(k)), ['0001', '01']);
 });
+
+t.test('a branch that caches reads asks its parent once per key and still sees its own and its children\'s writes', async (t) => {
+  const base = new MemoryStore();
+  base.set(b(1), b(10));
+  let parentReads = 0;
+  const counting = { get: (k: Uint8Array) => (parentReads++, base.get(k)), iterate: base.iterate.bind(base) };
+  const cached = new BranchStore(counting, { cacheReads: true });
+  t.same(cached.get(b(1)), b(10));
+  t.equal(cached.get(b(2)), undefined, 'an absent key');
+  const first = cached.get(b(1));
+  cached.get(b(2));
+  t.equal(parentReads, 2, 'each key read from the parent once, absent ones included');
+  t.equal(cached.get(b(1)), first, 'the same value object again');
+  const child = cached.branch();
+  child.set(b(2), b(22));
+  child.delete(b(1));
+  t.equal(child.get(b(1)), undefined, 'a child sees its own delete');
+  child.write();
+  t.same(cached.get(b(2)), b(22), 'writes shadow cached reads');
+  t.equal(cached.get(b(1)), undefined);
+  t.equal(parentReads, 2);
+  base.set(b(3), b(30));
+  const uncached = new BranchStore(counting);
+  uncached.get(b(3));
+  uncached.get(b(3));
+  t.equal(parentReads, 4, 'without the option every read goes to the parent');
+});
