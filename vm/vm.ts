@@ -93,6 +93,12 @@ export class WasmVm {
   private readonly unmetered: boolean;
   /** Idle instances by code checksum (one each), least recently used dropped first. */
   private readonly idle: LruCache<string, PooledInstance> | undefined;
+  /**
+   * The initial memory of each module's instances, copied once: every fresh instance of a module starts with the
+   * same bytes (data segments over zeros; the start function runs later, in each call). Contracts whose memory
+   * grows in every call (Rust's allocator does) get a new instance per call and so skip a copy per call.
+   */
+  private readonly initialMemory = new WeakMap<WebAssembly.Module, Uint8Array>();
 
   constructor(options: VmOptions = {}) {
     this.schedule = options.schedule ?? DEFAULT_GAS_SCHEDULE;
@@ -275,8 +281,12 @@ export class WasmVm {
       if (name.startsWith(INSTRUMENTED.globalExportPrefix) && value instanceof WebAssembly.Global) pristineGlobals.push([value, value.value as number | bigint]);
     }
     const memory = ctx.memory;
-    // a module too large to restore cheaply gets an empty snapshot: its size never matches, so it is never kept
-    const pristineMemory = memory.buffer.byteLength <= MAX_POOLED_MEMORY_BYTES ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
+    let pristineMemory = this.initialMemory.get(module);
+    if (!pristineMemory) {
+      // a module too large to restore cheaply gets an empty snapshot: its size never matches, so it is never kept
+      pristineMemory = memory.buffer.byteLength <= MAX_POOLED_MEMORY_BYTES ? new Uint8Array(memory.buffer).slice() : new Uint8Array(0);
+      this.initialMemory.set(module, pristineMemory);
+    }
     return { module, exports: exports as PooledInstance['exports'], ctx, slot, memory, pristineMemory, pristineGlobals };
   }
 }
