@@ -24,7 +24,10 @@ export interface NodeConfig {
   private_peer_ids: string[];
   /** the least gas price this node accepts into its mempool, e.g. "0.025uviv" (a local policy) */
   min_gas_price: string;
-  /** ms between blocks in the one-validator engine; 0 = a block as soon as txs are pending */
+  /**
+   * ms to wait after a block before the next height (CometBFT's timeout_commit); 0 = a validator alone makes
+   * a block as soon as txs are pending (none while there are none), a network uses the engine's default
+   */
   block_time_ms: number;
   /** browser origins allowed by CORS ("*" = any) */
   cors_origins: string[];

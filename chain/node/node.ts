@@ -2,9 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { VivianApp } from '../app/application.js';
 import type { GenesisDoc } from '../app/genesis.js';
-import { BlockStore } from '../consensus/blockStore.js';
-import { DevEngine } from '../consensus/dev/devEngine.js';
-import { BftService, usesBft } from '../consensus/engine/service.js';
+import type { ConsensusEngine } from '../consensus/engine/engine.js';
+import { BftService, SoloService, usesP2p } from '../consensus/engine/service.js';
 import { makeValidator } from '../consensus/types/validator.js';
 import { ValidatorSet } from '../consensus/types/validatorSet.js';
 import { TxIndexer } from '../indexer/txIndexer.js';
@@ -30,9 +29,12 @@ export class VivianNode {
   readonly eventBus = new EventBus();
   readonly reader: ChainReader;
   readonly mempool: Mempool;
-  readonly engine: DevEngine;
-  /** the BFT engine with p2p, when the genesis has several validators or the config names peers */
+  /** the BFT engine (alone or with peers); `produceBlock()` commits a block at once for a validator alone */
+  readonly engine: ConsensusEngine;
+  /** p2p around the engine, when the genesis has several validators or the config names peers */
   readonly bft: BftService | null;
+  /** the engine by itself, for a validator alone (no p2p listener) */
+  private readonly solo: SoloService | null;
   /** where consensus and p2p log lines go (the CLI prints them) */
   onLog: (line: string) => void = () => {};
   readonly validators: ValidatorSet;
@@ -55,32 +57,27 @@ export class VivianNode {
     this.validators = ValidatorSet.create(
       genesis.validators.map((v) => makeValidator(new Uint8Array(Buffer.from(v.pub_key.value, 'base64')), BigInt(v.power))),
     );
-    const blockStore = new BlockStore();
-    app.addParticipant(blockStore);
     app.addParticipant(new TxIndexer());
     if (config.pruning_keep_recent > 0) app.addParticipant(new StatePruner(db, this.reader, BigInt(config.pruning_keep_recent)));
     const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
     this.vectors = TxVectorIndex.open(db, { dimension, path: join(homePaths(home).data, 'vector.index') });
     app.addParticipant(this.vectors);
     this.mempool = new Mempool(app, { maxTxs: config.mempool_max_txs, maxBytes: config.mempool_max_bytes });
-    this.engine = new DevEngine(
-      { app, mempool: this.mempool, blockStore, reader: this.reader, eventBus: this.eventBus, validator: validatorKey, validators: this.validators },
-      { blockTimeMs: config.block_time_ms, genesisTimeMs: Date.parse(genesis.genesis_time) },
-    );
-    this.bft = usesBft(genesis, config)
-      ? new BftService({
-          app,
-          mempool: this.mempool,
-          reader: this.reader,
-          eventBus: this.eventBus,
-          genesis,
-          config,
-          dataDir: homePaths(home).data,
-          validatorKey,
-          nodeKey,
-          log: (line) => this.onLog(line),
-        })
-      : null;
+    const parts = {
+      app,
+      mempool: this.mempool,
+      reader: this.reader,
+      eventBus: this.eventBus,
+      genesis,
+      config,
+      dataDir: homePaths(home).data,
+      validatorKey,
+      nodeKey,
+      log: (line: string) => this.onLog(line),
+    };
+    this.bft = usesP2p(genesis, config) ? new BftService(parts) : null;
+    this.solo = this.bft === null ? new SoloService(parts) : null;
+    this.engine = (this.bft ?? this.solo)!.engine;
   }
 
   /** Opens a node home (initialised by `vivian init` or `vivian dev`); applies genesis if the store is new. */
@@ -120,10 +117,10 @@ export class VivianNode {
     return this.app.chainId;
   }
 
-  /** Starts producing blocks: the BFT engine and p2p when configured for them, else the dev engine. */
+  /** Starts deciding blocks: with p2p when configured for peers, else as a validator alone. */
   async start(): Promise<void> {
     if (this.bft) return this.bft.start();
-    this.engine.start();
+    this.solo!.start();
   }
 
   /** CheckTx into the mempool (what broadcast_tx_sync does). */
@@ -154,7 +151,7 @@ export class VivianNode {
     if (this.closed) return;
     this.closed = true;
     await this.preVerifier?.close();
-    this.engine.stop();
+    this.solo?.stop();
     await this.bft?.stop();
     this.vectors.close();
     await this.db.close();

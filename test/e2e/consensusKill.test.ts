@@ -61,7 +61,8 @@ class SignedLedger {
 
   recordWal(r: WalRecord, signer: string, from: string): void {
     if (r.kind === 'vote') this.record(signer, r.vote.height, r.vote.round, r.vote.type === 1 ? 'prevote' : 'precommit', r.vote.signature, from);
-    else this.record('proposer', r.proposal.height, r.proposal.round, 'proposal', r.proposal.signature, from);
+    else if (r.kind === 'proposal') this.record('proposer', r.proposal.height, r.proposal.round, 'proposal', r.proposal.signature, from);
+    // a 'block' record (the proposal's block) carries no signature
   }
 }
 

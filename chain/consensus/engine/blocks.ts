@@ -47,8 +47,8 @@ export function fromBlock(block: Block): BuiltBlock {
   return { block, blockId: { hash, partSetHeader: partSetHeader(bytes) }, bytes };
 }
 
-/** Decodes block bytes and checks they are the block `blockId` names. */
-export function decodeBlockFor(bytes: Uint8Array, blockId: BlockID): BuiltBlock {
+/** Decodes block bytes; its id is computed from them (header hash, part set of these very bytes). */
+export function decodeBlock(bytes: Uint8Array): BuiltBlock {
   let block: Block;
   try {
     block = Block.decode(bytes);
@@ -56,7 +56,12 @@ export function decodeBlockFor(bytes: Uint8Array, blockId: BlockID): BuiltBlock 
     throw EngineErrors.invalidBlock(`undecodable block: ${(e as Error).message}`);
   }
   if (block.header === undefined) throw EngineErrors.invalidBlock('the block has no header');
-  const built = { block, blockId: { hash: headerHash(block.header) ?? new Uint8Array(), partSetHeader: partSetHeader(bytes) }, bytes };
+  return { block, blockId: { hash: headerHash(block.header) ?? new Uint8Array(), partSetHeader: partSetHeader(bytes) }, bytes };
+}
+
+/** Decodes block bytes and checks they are the block `blockId` names. */
+export function decodeBlockFor(bytes: Uint8Array, blockId: BlockID): BuiltBlock {
+  const built = decodeBlock(bytes);
   if (blockIdKey(built.blockId) !== blockIdKey(blockId)) throw EngineErrors.invalidBlock('the block bytes do not match its id');
   return built;
 }

@@ -8,12 +8,16 @@
  * advanced (app updates take effect at H+2), and the next height after `commitMs` (at once while
  * catching up). Nodes behind catch up by block sync: a committed block with its 2/3+ commit, checked,
  * is fed to the rules as a `commit` event and decided like any other.
+ *
+ * A validator alone (`vivian dev`, a one-validator chain) runs the same engine: it proposes and holds all
+ * the power, so one pass of the rules decides a height, and `produceBlock()` does so synchronously. With
+ * `waitForTxs` (CometBFT's create_empty_blocks = false) the next height starts only once txs are pending.
  */
 import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { DuplicateVoteEvidence } from 'cosmjs-types/tendermint/types/evidence';
 import type { BlockID, Commit, Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
 import { ExtendedCommitInfo, ResponseProcessProposal_ProposalStatus } from 'cosmjs-types/tendermint/abci/types';
-import type { VivianApp } from '../../app/application.js';
+import type { CommittedBlock, VivianApp } from '../../app/application.js';
 import { verifyEd25519 } from '../../crypto/ed25519.js';
 import type { Mempool } from '../../mempool/mempool.js';
 import type { EventBus } from '../../node/eventBus.js';
@@ -47,6 +51,7 @@ import {
   buildBlock,
   checkBlock,
   commitInfoOf,
+  decodeBlock,
   decodeBlockFor,
   evidenceKey,
   medianTime,
@@ -89,6 +94,11 @@ export interface EngineOptions {
   readonly genesisTimeMs: number;
   /** How often the node tells peers its height and looks for someone to sync from. */
   readonly statusIntervalMs?: number;
+  /**
+   * Start a height only when the mempool holds txs (CometBFT's create_empty_blocks = false). Meant for a
+   * validator alone: in a network, validators that wait would not take part in a height others started.
+   */
+  readonly waitForTxs?: boolean;
 }
 
 /** Timeouts for validators on one machine or a LAN: rounds grow by the deltas when the network is slower. */
@@ -137,6 +147,10 @@ export class ConsensusEngine {
   private readonly waiters: Array<{ height: bigint; resolve: () => void }> = [];
   private replayPending = true;
   private heightAtLastTick = -1n;
+  /** waitForTxs: between heights until txs arrive. */
+  private idle = false;
+  private wakeScheduled = false;
+  private listeningForTxs = false;
   /** The heights' outcomes, for status and tests. */
   lastDecision: { height: bigint; round: number } | null = null;
 
@@ -188,7 +202,11 @@ export class ConsensusEngine {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.beginHeight();
+    if (this.opts.waitForTxs && !this.listeningForTxs) {
+      this.listeningForTxs = true;
+      this.deps.mempool.onReady(() => this.txsAvailable());
+    }
+    this.enterNextHeight();
     const every = this.opts.statusIntervalMs ?? 500;
     this.statusTimer = setInterval(() => this.tickStatus(), every);
   }
@@ -205,6 +223,34 @@ export class ConsensusEngine {
   waitForHeight(height: bigint): Promise<void> {
     if (this.deps.app.height >= height) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ height, resolve }));
+  }
+
+  /**
+   * Decides and commits the next height now, in one synchronous pass of the rules: for a validator alone
+   * (it proposes and holds all the power), started or not (tests, benchmarks, a dev chain's first block).
+   * Throws when a height is already under way or the pass did not decide (other validators' votes needed).
+   */
+  produceBlock(): CommittedBlock {
+    const { app } = this.deps;
+    if (this.cs !== undefined && this.cs.height > app.height) {
+      throw EngineErrors.notDecided(`height ${this.cs.height} is already being decided (round ${this.cs.round}, ${this.cs.step})`);
+    }
+    const before = app.height;
+    const started = this.running;
+    this.running = true;
+    try {
+      this.idle = false;
+      this.beginHeight();
+    } finally {
+      if (!started) {
+        // not started: nothing may fire later (the next height's timer, this height's timeouts)
+        this.running = false;
+        for (const t of this.timers) clearTimeout(t);
+        this.timers.clear();
+      }
+    }
+    if (app.height !== before + 1n) throw EngineErrors.notDecided(`height ${before + 1n} needs other validators' votes`);
+    return app.lastCommittedBlock!;
   }
 
   // ------------------------------------------------------------------ from peers
@@ -424,7 +470,10 @@ export class ConsensusEngine {
     if (signer === null) return;
     let lock: { round: number; blockId: BlockID } | null = null;
     for (const r of signer.signedAt(height)) {
-      if (r.kind === 'vote') {
+      if (r.kind === 'block') {
+        // our own proposal's block: the proposal and votes below may name it, and nobody else may hold it
+        this.addBlock(decodeBlock(r.bytes));
+      } else if (r.kind === 'vote') {
         if (r.vote.type === 2 && !isNilBlockId(r.vote.blockId) && (lock === null || r.vote.round > lock.round)) {
           lock = { round: r.vote.round, blockId: r.vote.blockId };
         }
@@ -432,6 +481,7 @@ export class ConsensusEngine {
         this.inbox.push({ kind: 'vote', vote: r.vote });
       } else {
         this.deps.network.broadcast({ kind: 'proposal', proposal: r.proposal });
+        this.sendParts(r.proposal);
         this.expectParts(r.proposal.blockId);
         this.inbox.push({ kind: 'proposal', proposal: r.proposal });
       }
@@ -505,7 +555,8 @@ export class ConsensusEngine {
         return;
       }
       case 'broadcastProposal': {
-        const out = this.deps.signer?.signProposal(makeProposal(a.proposal, nowTs(this.lastBlockTimeNs)));
+        const block = this.blocks.get(blockIdKey(a.proposal.blockId));
+        const out = this.deps.signer?.signProposal(makeProposal(a.proposal, nowTs(this.lastBlockTimeNs)), block?.bytes);
         if (out === undefined || out.status === 'refused') return;
         const proposal = out.message;
         this.deps.network.broadcast({ kind: 'proposal', proposal });
@@ -716,9 +767,36 @@ export class ConsensusEngine {
       // late precommits that arrived while waiting make the next block's last commit fuller
       const fuller = commitFor(this.cs);
       if (fuller !== null && fuller.height === this.lastCommit?.height) this.lastCommit = fuller;
-      this.beginHeight();
+      this.enterNextHeight();
     }, behind ? 0 : this.opts.timeouts.commitMs);
     this.timers.add(timer);
+  }
+
+  /** The next height now, or (waitForTxs) once txs are pending. A height the WAL has signed for is finished at once. */
+  private enterNextHeight(): void {
+    if (!this.running) return;
+    const unfinished = this.replayPending && (this.deps.signer?.signedAt(this.deps.app.height + 1n).length ?? 0) > 0;
+    if (this.opts.waitForTxs && this.deps.mempool.size === 0 && !unfinished) {
+      this.idle = true;
+      return;
+    }
+    this.idle = false;
+    this.beginHeight();
+  }
+
+  /**
+   * waitForTxs: the mempool has txs; an idle engine starts the next height (after the current call stack).
+   * As in CometBFT, that block's BFT time is its last commit's: when the wait began, not when the txs came.
+   */
+  private txsAvailable(): void {
+    if (!this.running || !this.idle || this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      if (!this.running || !this.idle || this.deps.mempool.size === 0) return;
+      this.idle = false;
+      this.beginHeight();
+    });
   }
 
   /** Validator sets at the next height, replayed from genesis through the stored validator updates. */

@@ -5,4 +5,5 @@ export const EngineErrors = {
   invalidBlock: registerError('consensus', 40, 'invalid block'),
   invalidMessage: registerError('consensus', 41, 'invalid consensus message'),
   wrongProposer: registerError('consensus', 42, 'proposal from the wrong proposer'),
+  notDecided: registerError('consensus', 43, 'the height could not be decided at once'),
 } as const;

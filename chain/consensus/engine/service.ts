@@ -1,7 +1,7 @@
 /**
- * The BFT side of a node: the p2p switch with its reactors, the WAL-guarded signer and the engine, built
- * from a node's parts. The node composes it when its genesis has more than one validator or its config
- * names peers; a lone validator without peers keeps the dev engine's on-demand blocks.
+ * The consensus side of a node, built from its parts: the WAL-guarded signer and the engine, with the p2p
+ * switch and its reactors around them (`BftService`) when the genesis has more than one validator or the
+ * config names peers, or alone (`SoloService`: a validator by itself, e.g. `vivian dev`, with no p2p).
  */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import { voteSignBytes } from '../types/canonical.js';
 import { makeValidator, type Validator } from '../types/validator.js';
 import { ConsensusWal } from '../wal/wal.js';
 import { GuardedSigner } from '../wal/signer.js';
-import { ConsensusEngine, LAN_TIMEOUTS } from './engine.js';
+import { ConsensusEngine, LAN_TIMEOUTS, type EngineNetwork } from './engine.js';
 import type { TimeoutParams } from '../rules/index.js';
 
 export interface BftServiceParts {
@@ -41,13 +41,75 @@ export interface BftServiceParts {
   readonly timeouts?: Partial<TimeoutParams>;
 }
 
-/** True when a node should run the BFT engine rather than the one-validator dev engine. */
-export function usesBft(genesis: GenesisDoc, config: NodeConfig): boolean {
+/** True when a node talks to peers (p2p); otherwise it is a validator alone and listens on no p2p port. */
+export function usesP2p(genesis: GenesisDoc, config: NodeConfig): boolean {
   return genesis.validators.length > 1 || config.persistent_peers.length > 0 || config.seeds.length > 0;
 }
 
 export function genesisValidators(genesis: GenesisDoc): Validator[] {
   return genesis.validators.map((v) => makeValidator(new Uint8Array(Buffer.from(v.pub_key.value, 'base64')), BigInt(v.power)));
+}
+
+/** The WAL-guarded signer (for a validator) and the engine over `network`. */
+function openEngine(
+  parts: BftServiceParts,
+  network: EngineNetwork,
+  o: { timeouts: TimeoutParams; waitForTxs: boolean },
+): { engine: ConsensusEngine; wal: ConsensusWal | null } {
+  const { app, config, genesis, validatorKey } = parts;
+  const validators = genesisValidators(genesis);
+  const isValidator = validators.some((v) => Buffer.from(v.address).equals(validatorKey.address));
+  // A validator keeps a WAL whatever no_sync says: that flag trades durability of state, never signing safety.
+  const wal = isValidator ? ConsensusWal.open(join(parts.dataDir, 'cs.wal', 'wal')) : null;
+  const blockStore = new BlockStore();
+  app.addParticipant(blockStore);
+  const engine = new ConsensusEngine(
+    {
+      app,
+      mempool: parts.mempool,
+      blockStore,
+      reader: parts.reader,
+      eventBus: parts.eventBus,
+      genesisValidators: validators,
+      signer: wal ? new GuardedSigner(app.chainId, validatorKey.privateKey, wal) : null,
+      validatorAddress: isValidator ? validatorKey.address : null,
+      network,
+      log: parts.log,
+      ...(config.unsafe_double_sign && isValidator ? { conflictingVote: conflictingVoteSigner(app.chainId, validatorKey.privateKey) } : {}),
+    },
+    { timeouts: o.timeouts, genesisTimeMs: Date.parse(genesis.genesis_time), waitForTxs: o.waitForTxs },
+  );
+  if (config.unsafe_double_sign && isValidator) parts.log?.('consensus: unsafe_double_sign is on: this validator double-signs (test only)');
+  return { engine, wal };
+}
+
+/** Nobody to talk to. */
+const NO_PEERS: EngineNetwork = { broadcast: () => {}, send: () => {} };
+
+/**
+ * A validator alone: the same engine and WAL, no p2p. block_time_ms is the pause after each block; 0 = a
+ * block as soon as txs are pending (and none while there are none).
+ */
+export class SoloService {
+  readonly engine: ConsensusEngine;
+  private readonly wal: ConsensusWal | null;
+
+  constructor(parts: BftServiceParts) {
+    const blockTime = parts.config.block_time_ms;
+    ({ engine: this.engine, wal: this.wal } = openEngine(parts, NO_PEERS, {
+      timeouts: { ...LAN_TIMEOUTS, commitMs: blockTime, ...parts.timeouts },
+      waitForTxs: blockTime === 0,
+    }));
+  }
+
+  start(): void {
+    this.engine.start();
+  }
+
+  stop(): void {
+    this.engine.stop();
+    this.wal?.close();
+  }
 }
 
 export class BftService {
@@ -59,9 +121,7 @@ export class BftService {
   private readonly blockedPeersFile: string;
 
   constructor(parts: BftServiceParts) {
-    const { app, config, genesis, validatorKey } = parts;
-    const validators = genesisValidators(genesis);
-    const isValidator = validators.some((v) => Buffer.from(v.address).equals(validatorKey.address));
+    const { app, config } = parts;
     this.p2p = new P2PSwitch({
       identity: parts.nodeKey,
       network: app.chainId,
@@ -87,32 +147,12 @@ export class BftService {
     });
     const reactor = new ConsensusReactor(this.p2p);
     this.mempoolReactor = new MempoolReactor(this.p2p, parts.mempool);
-    // A validator keeps a WAL whatever no_sync says: that flag trades durability of state, never signing safety.
-    this.wal = isValidator ? ConsensusWal.open(join(parts.dataDir, 'cs.wal', 'wal')) : null;
-    const blockStore = new BlockStore();
-    app.addParticipant(blockStore);
-    this.engine = new ConsensusEngine(
-      {
-        app,
-        mempool: parts.mempool,
-        blockStore,
-        reader: parts.reader,
-        eventBus: parts.eventBus,
-        genesisValidators: validators,
-        signer: this.wal ? new GuardedSigner(app.chainId, validatorKey.privateKey, this.wal) : null,
-        validatorAddress: isValidator ? validatorKey.address : null,
-        network: reactor,
-        log: parts.log,
-        ...(config.unsafe_double_sign && isValidator ? { conflictingVote: conflictingVoteSigner(app.chainId, validatorKey.privateKey) } : {}),
-      },
-      {
-        timeouts: { ...LAN_TIMEOUTS, ...(config.block_time_ms > 0 ? { commitMs: config.block_time_ms } : {}), ...parts.timeouts },
-        genesisTimeMs: Date.parse(genesis.genesis_time),
-      },
-    );
+    ({ engine: this.engine, wal: this.wal } = openEngine(parts, reactor, {
+      timeouts: { ...LAN_TIMEOUTS, ...(config.block_time_ms > 0 ? { commitMs: config.block_time_ms } : {}), ...parts.timeouts },
+      waitForTxs: false,
+    }));
     reactor.attach(this.engine);
     this.blockedPeersFile = config.unsafe_blocked_peers_file;
-    if (config.unsafe_double_sign && isValidator) parts.log?.('consensus: unsafe_double_sign is on: this validator double-signs (test only)');
   }
 
   async start(): Promise<void> {

@@ -28,7 +28,9 @@ function compareHrs(a: Hrs, b: Hrs): number {
   return a.step - b.step;
 }
 
-function hrsOf(r: WalRecord): Hrs {
+type SignedRecord = Exclude<WalRecord, { kind: 'block' }>;
+
+function hrsOf(r: SignedRecord): Hrs {
   if (r.kind === 'proposal') return { height: r.proposal.height, round: r.proposal.round, step: STEP_PROPOSE };
   const step = r.vote.type === SignedMsgType.SIGNED_MSG_TYPE_PREVOTE ? STEP_PREVOTE : STEP_PRECOMMIT;
   return { height: r.vote.height, round: r.vote.round, step };
@@ -46,17 +48,17 @@ export type SignOutcome<T> =
 
 export class GuardedSigner {
   private last: Hrs | null = null;
-  private readonly signed = new Map<string, WalRecord>();
+  private readonly signed = new Map<string, SignedRecord>();
 
   constructor(
     private readonly chainId: string,
     private readonly privateKey: Uint8Array,
     private readonly wal: ConsensusWal,
   ) {
-    for (const r of wal.entries) this.remember(r);
+    for (const r of wal.entries) if (r.kind !== 'block') this.remember(r);
   }
 
-  /** Everything logged for `height` (to replay into the state machine after a restart). */
+  /** Everything logged for `height`, our proposal's block included (to replay into the state machine after a restart). */
   signedAt(height: bigint): WalRecord[] {
     return this.wal.entries.filter((r) => recordHeight(r) === height);
   }
@@ -67,11 +69,14 @@ export class GuardedSigner {
     return { status: out.status, message: (out.record as { vote: Vote }).vote };
   }
 
-  signProposal(proposal: Proposal): SignOutcome<Proposal> {
-    const out = this.sign({ kind: 'proposal', proposal }, () => ({
-      ...proposal,
-      signature: signEd25519(this.privateKey, proposalSignBytes(this.chainId, proposal)),
-    }));
+  /** `block`: the encoded block the proposal names, logged with the proposal (same fsync) when it is signed now. */
+  signProposal(proposal: Proposal, block?: Uint8Array): SignOutcome<Proposal> {
+    const blockRecord: WalRecord[] = block === undefined ? [] : [{ kind: 'block', height: proposal.height, bytes: block }];
+    const out = this.sign(
+      { kind: 'proposal', proposal },
+      () => ({ ...proposal, signature: signEd25519(this.privateKey, proposalSignBytes(this.chainId, proposal)) }),
+      blockRecord,
+    );
     if (out.status === 'refused') return out;
     return { status: out.status, message: (out.record as { proposal: Proposal }).proposal };
   }
@@ -82,22 +87,23 @@ export class GuardedSigner {
     for (const [k, r] of this.signed) if (recordHeight(r) < height) this.signed.delete(k);
   }
 
-  private sign<T extends WalRecord>(
+  private sign<T extends SignedRecord>(
     request: T,
     signNow: () => T extends { kind: 'vote' } ? Vote : Proposal,
-  ): { status: 'signed' | 'replayed'; record: WalRecord } | { status: 'refused' } {
+    logFirst: WalRecord[] = [],
+  ): { status: 'signed' | 'replayed'; record: SignedRecord } | { status: 'refused' } {
     const hrs = hrsOf(request);
     const logged = this.signed.get(hrsKey(hrs));
     if (logged !== undefined) return { status: 'replayed', record: logged };
     if (this.last !== null && compareHrs(hrs, this.last) < 0) return { status: 'refused' };
     const message = signNow();
-    const record: WalRecord = request.kind === 'vote' ? { kind: 'vote', vote: message as Vote } : { kind: 'proposal', proposal: message as Proposal };
-    this.wal.append(record); // durable before the signature is handed out
+    const record: SignedRecord = request.kind === 'vote' ? { kind: 'vote', vote: message as Vote } : { kind: 'proposal', proposal: message as Proposal };
+    this.wal.append(...logFirst, record); // durable before the signature is handed out
     this.remember(record);
     return { status: 'signed', record };
   }
 
-  private remember(r: WalRecord): void {
+  private remember(r: SignedRecord): void {
     const hrs = hrsOf(r);
     this.signed.set(hrsKey(hrs), r);
     if (this.last === null || compareHrs(hrs, this.last) > 0) this.last = hrs;

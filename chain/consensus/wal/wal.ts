@@ -6,8 +6,13 @@
  * File format, one record after another:
  *   u32be length | 4-byte check (first 4 bytes of SHA-256 of the payload) | payload
  *   payload = kind (1 vote, 2 proposal) | protobuf Vote / Proposal
+ *           | kind 3 | u64be height | block bytes   (the block of our own proposal, logged with it)
  * A torn tail (a record cut short by a crash, or whose check fails) is cut off when the log is opened:
  * it was never fsynced, so its message was never sent.
+ *
+ * The proposer's block is logged because after a crash between proposing and committing, the proposal
+ * and votes it signed name that block: a validator alone (or whose peers never received the parts)
+ * could otherwise never decide the height again (CometBFT logs block parts for the same reason).
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -15,13 +20,18 @@ import { Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
 import { sha256 } from '../../crypto/hash.js';
 import { WalErrors } from './errors.js';
 
-export type WalRecord = { readonly kind: 'vote'; readonly vote: Vote } | { readonly kind: 'proposal'; readonly proposal: Proposal };
+export type WalRecord =
+  | { readonly kind: 'vote'; readonly vote: Vote }
+  | { readonly kind: 'proposal'; readonly proposal: Proposal }
+  /** The encoded block our proposal at `height` names. */
+  | { readonly kind: 'block'; readonly height: bigint; readonly bytes: Uint8Array };
 
 const KIND_VOTE = 1;
 const KIND_PROPOSAL = 2;
+const KIND_BLOCK = 3;
 const HEADER_BYTES = 8;
-/** A signed vote or proposal is a few hundred bytes; anything larger is corruption. */
-const MAX_RECORD_BYTES = 64 * 1024;
+/** A vote or proposal is a few hundred bytes, a block at most its consensus limit; anything larger is corruption. */
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 /** Rewrite the file without old heights once it grows past this. */
 const COMPACT_BYTES = 4 * 1024 * 1024;
 
@@ -76,13 +86,13 @@ export class ConsensusWal {
     return this.records;
   }
 
-  /** Appends a record and makes it durable before returning. */
-  append(record: WalRecord): void {
-    const frame = encodeFrame(record);
+  /** Appends records and makes them durable (one fsync) before returning. */
+  append(...records: WalRecord[]): void {
+    const frame = records.length === 1 ? encodeFrame(records[0]!) : Buffer.concat(records.map(encodeFrame));
     writeAll(this.fd, frame, this.size);
     if (!this.opts.noSync) fsyncSync(this.fd);
     this.size += frame.length;
-    this.records.push(record);
+    this.records.push(...records);
   }
 
   /**
@@ -121,14 +131,29 @@ export class ConsensusWal {
 }
 
 export function recordHeight(r: WalRecord): bigint {
-  return r.kind === 'vote' ? r.vote.height : r.proposal.height;
+  switch (r.kind) {
+    case 'vote':
+      return r.vote.height;
+    case 'proposal':
+      return r.proposal.height;
+    case 'block':
+      return r.height;
+  }
 }
 
 function encodeFrame(record: WalRecord): Buffer {
-  const body = record.kind === 'vote' ? Vote.encode(record.vote).finish() : Proposal.encode(record.proposal).finish();
-  const payload = Buffer.alloc(1 + body.length);
-  payload[0] = record.kind === 'vote' ? KIND_VOTE : KIND_PROPOSAL;
-  payload.set(body, 1);
+  let payload: Buffer;
+  if (record.kind === 'block') {
+    payload = Buffer.alloc(1 + 8 + record.bytes.length);
+    payload[0] = KIND_BLOCK;
+    payload.writeBigUInt64BE(record.height, 1);
+    payload.set(record.bytes, 9);
+  } else {
+    const body = record.kind === 'vote' ? Vote.encode(record.vote).finish() : Proposal.encode(record.proposal).finish();
+    payload = Buffer.alloc(1 + body.length);
+    payload[0] = record.kind === 'vote' ? KIND_VOTE : KIND_PROPOSAL;
+    payload.set(body, 1);
+  }
   const frame = Buffer.alloc(HEADER_BYTES + payload.length);
   frame.writeUInt32BE(payload.length, 0);
   frame.set(sha256(payload).subarray(0, 4), 4);
@@ -143,6 +168,9 @@ function decodeRecord(payload: Buffer): WalRecord {
       return { kind: 'vote', vote: Vote.decode(body) };
     case KIND_PROPOSAL:
       return { kind: 'proposal', proposal: Proposal.decode(body) };
+    case KIND_BLOCK:
+      if (body.length < 8) throw WalErrors.corrupt('a block record without its height');
+      return { kind: 'block', height: body.readBigUInt64BE(0), bytes: new Uint8Array(body.subarray(8)) };
     default:
       throw WalErrors.corrupt(`unknown record kind ${payload[0]}`);
   }

@@ -84,7 +84,7 @@ export async function makeLocalnet(
 export function waitHeight(node: VivianNode, height: bigint, ms = 20_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`height ${height} not reached in ${ms} ms (at ${node.app.height})`)), ms);
-    node.bft!.engine.waitForHeight(height).then(() => {
+    node.engine.waitForHeight(height).then(() => {
       clearTimeout(timer);
       resolve();
     });

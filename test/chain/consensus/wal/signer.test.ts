@@ -78,3 +78,39 @@ t.test('a torn tail is cut off; what was complete stays', async (t) => {
   t.equal(s2.signVote(vote(PRECOMMIT, 1n, 0, blockB)).status, 'signed');
   reopened.close();
 });
+
+t.test("the proposer's block is logged with its proposal, only when the proposal is signed now", async (t) => {
+  const path = tempWal(t);
+  let wal = ConsensusWal.open(path);
+  let s = new GuardedSigner(CHAIN, key, wal);
+  const block = new Uint8Array(100_000).fill(5); // larger than a vote or proposal ever is
+  const proposal = makeProposal({ height: 3n, round: 0, polRound: -1, blockId: blockA }, signer.timestamp);
+  t.equal(s.signProposal(proposal, block).status, 'signed');
+  t.equal(s.signProposal(proposal, new Uint8Array(10)).status, 'replayed');
+  t.same(wal.entries.map((r) => r.kind), ['block', 'proposal'], 'the block before the proposal, and no second block');
+  wal.close();
+
+  wal = ConsensusWal.open(path);
+  s = new GuardedSigner(CHAIN, key, wal);
+  const at3 = s.signedAt(3n);
+  t.equal(at3.length, 2);
+  const logged = at3[0]!;
+  t.ok(logged.kind === 'block' && logged.height === 3n && Buffer.from(logged.bytes).equals(block), 'the block survives a restart');
+  // a block record is no signature: it does not move the last signed step
+  t.equal(s.signVote(vote(PREVOTE, 3n, 0)).status, 'signed');
+  wal.close();
+
+  // a crash during the write: a torn proposal leaves the block alone (harmless), a torn block leaves nothing
+  truncateSync(path, 0);
+  wal = ConsensusWal.open(path);
+  new GuardedSigner(CHAIN, key, wal).signProposal(proposal, block);
+  wal.close();
+  truncateSync(path, statSync(path).size - 5);
+  let reopened = ConsensusWal.open(path);
+  t.same(reopened.entries.map((r) => r.kind), ['block'], 'the proposal was never sent');
+  reopened.close();
+  truncateSync(path, 1000);
+  reopened = ConsensusWal.open(path);
+  t.equal(reopened.entries.length, 0, 'a half-written block is cut off');
+  reopened.close();
+});
