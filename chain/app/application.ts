@@ -21,7 +21,7 @@ import {
 } from 'cosmjs-types/tendermint/abci/types';
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { decodeTx, type DecodedTx } from '../codec/tx.js';
-import { sha256 } from '../crypto/hash.js';
+import { sha256, txHash } from '../crypto/hash.js';
 import { LedgerAccumulator, encodeTxInfo, leafHash, type TxInfo } from '../ledger/index.js';
 import { keyValueLedgerNodeStore, ledgerNodeKey } from '../ledger/keys.js';
 import { Bucket, readU64be, u64be } from '../store/buckets.js';
@@ -360,7 +360,7 @@ export class VivianApp {
         const { outcome, anteBranch } = runTx(this.txDeps(), blockState, bytes, block, 'deliver', { minGasPrices: [], sigCache: this.sigCache });
         anteBranch?.write();
         const result = outcome.result;
-        const hash = outcome.tx?.hash ?? sha256(bytes);
+        const hash = outcome.tx?.hash ?? txHash(bytes);
         const embedding = this.embedder?.embedTx!(blockState, outcome.tx);
         const encoded = encodeTxResult(result);
         const txInfo: TxInfo = {

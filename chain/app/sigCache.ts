@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Key } from '../crypto/hash.js';
 
 /**
  * Signatures this node has already verified (key = SHA-256 of pubkey, sign bytes and signature). A tx
@@ -12,7 +12,7 @@ export class SigCache {
 
   /** The cache key of one signature (compute it once when checking and then adding). */
   key(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): string {
-    return createHash('sha256').update(pubkey).update(signBytes).update(sig).digest('binary');
+    return sha256Key(pubkey, signBytes, sig);
   }
 
   has(pubkey: Uint8Array, signBytes: Uint8Array, sig: Uint8Array): boolean {

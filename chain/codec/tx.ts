@@ -3,7 +3,8 @@ import './protobufStrings.js'; // the reader's strings: see protobufStrings.ts
 import { TxRaw, TxBody, AuthInfo, SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
-import { sha256 } from '../crypto/hash.js';
+import { txHash } from '../crypto/hash.js';
+import { readerOver } from './reader.js';
 import { parseCoins, type Coin } from '../types/coins.js';
 import { SdkErrors } from '../types/sdkErrors.js';
 
@@ -70,12 +71,9 @@ export function decodeTx(bytes: Uint8Array, maxBytes = 1024 * 1024, opts: { simu
 function decodeTxUncached(bytes: Uint8Array, maxBytes: number, opts: { simulate?: boolean }): DecodedTx {
   if (bytes.length === 0) throw SdkErrors.TxDecode('empty tx');
   if (bytes.length > maxBytes) throw SdkErrors.TxTooLarge(`tx is ${bytes.length} bytes, the limit is ${maxBytes}`);
-  const raw = decodeOrFail('TxRaw', () => TxRaw.decode(bytes));
-  if (!equalBytes(TxRaw.encode(raw).finish(), bytes)) {
-    throw SdkErrors.TxDecode('TxRaw is not canonically encoded (unknown fields, wrong field order or default values)');
-  }
-  const body = decodeOrFail('TxBody', () => TxBody.decode(raw.bodyBytes));
-  const authInfo = decodeOrFail('AuthInfo', () => AuthInfo.decode(raw.authInfoBytes));
+  const raw = canonicalTxRaw(bytes) ?? decodeTxRawSlowly(bytes);
+  const body = decodeOrFail('TxBody', () => TxBody.decode(readerOver(raw.bodyBytes)));
+  const authInfo = decodeOrFail('AuthInfo', () => AuthInfo.decode(readerOver(raw.authInfoBytes)));
 
   if (body.messages.length === 0) throw SdkErrors.InvalidRequest('tx has no messages');
   if (body.extensionOptions.length > 0) {
@@ -113,7 +111,7 @@ function decodeTxUncached(bytes: Uint8Array, maxBytes: number, opts: { simulate?
 
   return {
     bytes,
-    hash: sha256(bytes),
+    hash: txHash(bytes),
     bodyBytes: raw.bodyBytes,
     authInfoBytes: raw.authInfoBytes,
     signatures: raw.signatures,
@@ -125,6 +123,52 @@ function decodeTxUncached(bytes: Uint8Array, maxBytes: number, opts: { simulate?
     fee: feeCoins,
     gasLimit: Number(fee.gasLimit),
   };
+}
+
+/** A minimal varint at `pos` (as encoders write them), or undefined: [value, next position]. */
+function minimalVarint(b: Uint8Array, pos: number): [number, number] | undefined {
+  let value = 0;
+  for (let shift = 0, i = pos; i < b.length && shift < 35; shift += 7, i++) {
+    const byte = b[i]!;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return byte === 0 && i > pos ? undefined : [value, i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * TxRaw fields as views of `bytes` when `bytes` is exactly the canonical encoding (what TxRaw.encode writes:
+ * body and auth info each once and non-empty, in field order, then the signatures; minimal lengths; nothing
+ * else), else undefined. The common case without decoding and re-encoding the whole tx.
+ */
+export function canonicalTxRaw(bytes: Uint8Array): { bodyBytes: Uint8Array; authInfoBytes: Uint8Array; signatures: Uint8Array[] } | undefined {
+  let pos = 0;
+  const field = (tag: number, allowEmpty: boolean): Uint8Array | undefined => {
+    if (bytes[pos] !== tag) return undefined;
+    const len = minimalVarint(bytes, pos + 1);
+    if (!len || (len[0] === 0 && !allowEmpty) || len[1] + len[0] > bytes.length) return undefined;
+    pos = len[1] + len[0];
+    return bytes.subarray(len[1], pos);
+  };
+  const bodyBytes = field(0x0a, false);
+  const authInfoBytes = field(0x12, false);
+  if (!bodyBytes || !authInfoBytes) return undefined;
+  const signatures: Uint8Array[] = [];
+  while (pos < bytes.length) {
+    const sig = field(0x1a, true);
+    if (!sig) return undefined;
+    signatures.push(sig);
+  }
+  return { bodyBytes, authInfoBytes, signatures };
+}
+
+/** Any other shape: decoded in full, and refused unless it re-encodes to the same bytes (naming why). */
+function decodeTxRawSlowly(bytes: Uint8Array): TxRaw {
+  const raw = decodeOrFail('TxRaw', () => TxRaw.decode(bytes));
+  if (!equalBytes(TxRaw.encode(raw).finish(), bytes)) {
+    throw SdkErrors.TxDecode('TxRaw is not canonically encoded (unknown fields, wrong field order or default values)');
+  }
+  return raw;
 }
 
 /** The SIGN_MODE_DIRECT bytes a signer signs. */

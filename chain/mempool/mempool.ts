@@ -1,7 +1,7 @@
 import type { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import type { TxOutcome } from '../app/txRunner.js';
 import { errorResult } from '../app/txRunner.js';
-import { sha256 } from '../crypto/hash.js';
+import { txHash } from '../crypto/hash.js';
 import { SdkErrors } from '../types/sdkErrors.js';
 
 export interface MempoolOptions {
@@ -92,7 +92,7 @@ export class Mempool {
   }
 
   add(bytes: Uint8Array): AddResult {
-    const hashBytes = sha256(bytes);
+    const hashBytes = txHash(bytes);
     const hash = hex(hashBytes);
     const fail = (e: unknown): AddResult => {
       const { code, codespace, log } = errorResult(e);

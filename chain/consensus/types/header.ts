@@ -8,7 +8,7 @@ import { BinaryWriter } from 'cosmjs-types/binary';
 import { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import { Consensus } from 'cosmjs-types/tendermint/version/types';
 import { BlockID, Header } from 'cosmjs-types/tendermint/types/types';
-import { sha256 } from '../../crypto/hash.js';
+import { txHash } from '../../crypto/hash.js';
 import { merkleRootOfItems } from '../../ledger/merkle.js';
 
 export type { Header };
@@ -36,7 +36,7 @@ export function headerHash(header: Header): Uint8Array | null {
 
 /** Data.Hash(): simple merkle root over the SHA-256 of each tx (the header's data_hash). */
 export function txsHash(txs: readonly Uint8Array[]): Uint8Array {
-  return merkleRootOfItems(txs.map((tx) => sha256(tx)));
+  return merkleRootOfItems(txs.map((tx) => txHash(tx)));
 }
 
 function wrapString(value: string): Uint8Array {

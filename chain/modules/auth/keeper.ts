@@ -1,6 +1,7 @@
 import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import { lastDecoded } from '../../codec/lastDecoded.js';
+import { readerOver } from '../../codec/reader.js';
 import { sha256 } from '../../crypto/hash.js';
 import { parseAddress, toBech32Address } from '../../crypto/addresses.js';
 import { readU64be, u64be } from '../../store/buckets.js';
@@ -49,14 +50,15 @@ export function encodeAccount(acc: Account): Uint8Array {
   return Any.encode(any).finish();
 }
 
+/** Decodes a stored account (stored values are never mutated, so the decode views them rather than copying). */
 export function decodeAccount(bytes: Uint8Array): Account {
-  const any = Any.decode(bytes);
+  const any = Any.decode(readerOver(bytes));
   if (any.typeUrl === MODULE_ACCOUNT_TYPE) {
-    const m = ModuleAccount.decode(any.value);
+    const m = ModuleAccount.decode(readerOver(any.value));
     const b = m.baseAccount!;
     return { address: b.address, pubKey: b.pubKey, accountNumber: b.accountNumber, sequence: b.sequence, module: { name: m.name, permissions: m.permissions } };
   }
-  const b = BaseAccount.decode(any.value);
+  const b = BaseAccount.decode(readerOver(any.value));
   return { address: b.address, pubKey: b.pubKey, accountNumber: b.accountNumber, sequence: b.sequence };
 }
 

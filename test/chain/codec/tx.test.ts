@@ -1,7 +1,8 @@
 import t from 'tap';
+import fc from 'fast-check';
 import { TxRaw, TxBody, AuthInfo } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
-import { decodeTx, directSignBytes } from '../../../chain/codec/tx.js';
+import { canonicalTxRaw, decodeTx, directSignBytes } from '../../../chain/codec/tx.js';
 import { sha256 } from '../../../chain/crypto/hash.js';
 import { msgSend } from '../../helpers/chain.js';
 
@@ -58,4 +59,47 @@ t.test('malformed and refused shapes name the problem', async (t) => {
   t.match(code(() => decodeTx(build({ sigs: [] }))), /sdk\/15/);
   t.match(code(() => decodeTx(build({ sigs: [new Uint8Array(64), new Uint8Array(64)] }))), /sdk\/4: wrong number of signatures; expected 1, got 2/);
   t.match(code(() => decodeTx(build({ sigs: Array.from({ length: 8 }, () => new Uint8Array(64)) }))), /sdk\/14/);
+});
+
+t.test('the canonical TxRaw fast path accepts exactly what decode + re-encode accepts, with the same fields', async (t) => {
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+  const encoded = fc
+    .record({ bodyBytes: fc.uint8Array({ maxLength: 300 }), authInfoBytes: fc.uint8Array({ maxLength: 200 }), signatures: fc.array(fc.uint8Array({ maxLength: 80 }), { maxLength: 3 }) })
+    .map((r) => TxRaw.encode(r).finish());
+  // canonical encodings, the same with a byte flipped, cut or appended, and plain noise
+  const candidate = fc.oneof(
+    encoded,
+    fc.tuple(encoded, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([b, i, v]) => {
+      const c = Uint8Array.from(b);
+      if (c.length > 0) c[i % c.length] = v;
+      return c;
+    }),
+    fc.tuple(encoded, fc.nat()).map(([b, n]) => b.subarray(0, b.length === 0 ? 0 : n % b.length)),
+    fc.tuple(encoded, fc.uint8Array({ minLength: 1, maxLength: 4 })).map(([b, extra]) => Uint8Array.from([...b, ...extra])),
+    fc.uint8Array({ maxLength: 64 }),
+  );
+  let accepted = 0;
+  fc.assert(
+    fc.property(candidate, (bytes) => {
+      const fast = canonicalTxRaw(bytes);
+      let slow: TxRaw | undefined;
+      try {
+        const raw = TxRaw.decode(bytes);
+        if (same(TxRaw.encode(raw).finish(), bytes)) slow = raw;
+      } catch {
+        slow = undefined;
+      }
+      if (fast === undefined) return slow === undefined || slow.bodyBytes.length === 0 || slow.authInfoBytes.length === 0;
+      accepted++;
+      return (
+        slow !== undefined &&
+        same(fast.bodyBytes, slow.bodyBytes) &&
+        same(fast.authInfoBytes, slow.authInfoBytes) &&
+        fast.signatures.length === slow.signatures.length &&
+        fast.signatures.every((s, i) => same(s, slow!.signatures[i]!))
+      );
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(accepted > 500, `the fast path took ${accepted} of 3000`);
 });
