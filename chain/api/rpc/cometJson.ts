@@ -4,7 +4,8 @@ import type { DuplicateVoteEvidence } from 'cosmjs-types/tendermint/types/eviden
 import type { BlockID, Commit, Header, Vote } from 'cosmjs-types/tendermint/types/types';
 import type { Validator } from '../../consensus/types/validator.js';
 import { sha256 } from '../../crypto/hash.js';
-import { leafHash, merkleRoot, splitPoint } from '../../ledger/merkle.js';
+import { inclusionPath } from '../../crypto/merkleProof.js';
+import { leafHash } from '../../ledger/merkle.js';
 import type { StoredTx } from '../../store/chainReader.js';
 import { base64, base64OrNull, hexUpper, rfc3339Nano } from '../encoding.js';
 
@@ -147,14 +148,6 @@ export function txProofJson(block: Block, index: number) {
     data: base64(txs[index]),
     proof: { total: String(txs.length), index: String(index), leaf_hash: base64(leaves[index]), aunts: aunts.map(base64) },
   };
-}
-
-/** Sibling hashes from the leaf up (RFC 9162 / CometBFT aunts order). */
-function inclusionPath(leaves: Uint8Array[], index: number): Uint8Array[] {
-  if (leaves.length <= 1) return [];
-  const k = Number(splitPoint(BigInt(leaves.length)));
-  if (index < k) return [...inclusionPath(leaves.slice(0, k), index), merkleRoot(leaves.slice(k))];
-  return [...inclusionPath(leaves.slice(k), index - k), merkleRoot(leaves.slice(0, k))];
 }
 
 export function finalizeBlockJson(f: ResponseFinalizeBlock, txResults: readonly ExecTxResult[]) {
