@@ -62,11 +62,17 @@ export function makeBlock(b: BlockInputs): { block: Block; blockId: BlockID; byt
   return { block, blockId: { hash, partSetHeader: partSetHeader(bytes) }, bytes };
 }
 
-/** The part set header of a block's bytes: part count and the simple merkle root of the parts. */
-export function partSetHeader(bytes: Uint8Array): { total: number; hash: Uint8Array } {
+/** A block's bytes cut into BLOCK_PART_SIZE parts (views, not copies); an empty block is one empty part. */
+export function chunkParts(bytes: Uint8Array): Uint8Array[] {
   const parts: Uint8Array[] = [];
   for (let off = 0; off < bytes.length; off += BLOCK_PART_SIZE) parts.push(bytes.subarray(off, off + BLOCK_PART_SIZE));
   if (parts.length === 0) parts.push(new Uint8Array());
+  return parts;
+}
+
+/** The part set header of a block's bytes: part count and the simple merkle root of the parts. */
+export function partSetHeader(bytes: Uint8Array): { total: number; hash: Uint8Array } {
+  const parts = chunkParts(bytes);
   return { total: parts.length, hash: merkleRootOfItems(parts) };
 }
 

@@ -6,7 +6,8 @@
  */
 import { sha256 } from '../crypto/hash.js';
 import type { ConsensusEngine, EngineNetwork } from '../consensus/engine/engine.js';
-import { decodeMessage, encodeMessage, type ConsensusMessage } from '../consensus/engine/messages.js';
+import { decodeMessage, encodeMessage, MAX_PART_PROOF_HASHES, type ConsensusMessage } from '../consensus/engine/messages.js';
+import { BLOCK_PART_SIZE } from '../consensus/block.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { ChannelSpec, P2PSwitch } from './switch.js';
 
@@ -17,11 +18,14 @@ export const Channel = {
   blockSync: 0x40,
 } as const;
 
-/** Channel limits: a vote or proposal is < 1 KiB; parts are 64 KiB; a synced block is up to the block size limit. */
+/**
+ * Channel limits: a vote or proposal is < 1 KiB; a part is 64 KiB with a header and its proof (at most 32
+ * hashes); a synced block is up to the block size limit.
+ */
 export function channelSpecs(maxBlockBytes: number, maxTxBytes: number): ChannelSpec[] {
   return [
     { id: Channel.consensus, maxMessageBytes: 64 * 1024 },
-    { id: Channel.blockParts, maxMessageBytes: 64 * 1024 + 128 },
+    { id: Channel.blockParts, maxMessageBytes: BLOCK_PART_SIZE + 64 + 32 * MAX_PART_PROOF_HASHES },
     { id: Channel.mempool, maxMessageBytes: maxTxBytes, lowPriority: true },
     { id: Channel.blockSync, maxMessageBytes: maxBlockBytes + 1024 * 1024 },
   ];

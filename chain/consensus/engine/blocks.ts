@@ -9,8 +9,10 @@ import type { Timestamp } from 'cosmjs-types/google/protobuf/timestamp';
 import type { BlockID, Commit } from 'cosmjs-types/tendermint/types/types';
 import { BlockIDFlag } from 'cosmjs-types/tendermint/types/validator';
 import { CommitInfo, Misbehavior, MisbehaviorType } from 'cosmjs-types/tendermint/abci/types';
-import { merkleRootOfItems } from '../../ledger/merkle.js';
-import { BLOCK_PART_SIZE, makeBlock, partSetHeader, type BlockInputs } from '../block.js';
+import { allInclusionPaths } from '../../crypto/merkleProof.js';
+import { leafHash, merkleRootOfItems } from '../../ledger/merkle.js';
+import { verifyInclusion } from '../../ledger/proofs.js';
+import { chunkParts, makeBlock, partSetHeader, type BlockInputs } from '../block.js';
 import { blockIdKey, bytesEqual, toHex } from '../types/blockId.js';
 import { commitHash, verifyCommit } from '../types/commit.js';
 import { verifyDuplicateVoteEvidence } from '../types/evidence.js';
@@ -66,11 +68,31 @@ export function decodeBlockFor(bytes: Uint8Array, blockId: BlockID): BuiltBlock 
   return built;
 }
 
-export function splitParts(bytes: Uint8Array): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  for (let off = 0; off < bytes.length; off += BLOCK_PART_SIZE) parts.push(bytes.subarray(off, off + BLOCK_PART_SIZE));
-  if (parts.length === 0) parts.push(new Uint8Array());
+/** One part of a block as gossiped: its bytes and their inclusion path against the part set root. */
+export interface BlockPart {
+  readonly index: number;
+  readonly bytes: Uint8Array;
+  readonly proof: readonly Uint8Array[];
+}
+
+/** Parts of the blocks this node proposes or relays, made once per block (a height may re-send them). */
+const partsCache = new WeakMap<Uint8Array, BlockPart[]>();
+
+/** A block's parts, each with the proof CometBFT's Part carries (sibling hashes up to PartSetHeader.hash). */
+export function splitParts(bytes: Uint8Array): BlockPart[] {
+  let parts = partsCache.get(bytes);
+  if (parts === undefined) {
+    const chunks = chunkParts(bytes);
+    const { paths } = allInclusionPaths(chunks.map(leafHash));
+    parts = chunks.map((chunk, index) => ({ index, bytes: chunk, proof: paths[index]! }));
+    partsCache.set(bytes, parts);
+  }
   return parts;
+}
+
+/** True when `part` is part `index` of `total` under the part set root `root`: a forged part fails alone. */
+export function verifyPart(part: BlockPart, total: number, root: Uint8Array): boolean {
+  return verifyInclusion(leafHash(part.bytes), part.index, total, part.proof, root);
 }
 
 /**

@@ -22,7 +22,7 @@ import { verifyEd25519 } from '../../crypto/ed25519.js';
 import type { Mempool } from '../../mempool/mempool.js';
 import type { EventBus } from '../../node/eventBus.js';
 import type { ChainReader } from '../../store/chainReader.js';
-import { consensusParamsHash, resultsHash } from '../block.js';
+import { BLOCK_PART_SIZE, consensusParamsHash, resultsHash } from '../block.js';
 import type { BlockStore } from '../blockStore.js';
 import {
   advanceValidatorSets,
@@ -57,6 +57,7 @@ import {
   medianTime,
   misbehaviorOf,
   splitParts,
+  verifyPart,
   type BuiltBlock,
   type ChainContext,
 } from './blocks.js';
@@ -326,7 +327,7 @@ export class ConsensusEngine {
     if (this.blocks.has(key)) return;
     const psKey = toHex(blockId.partSetHeader.hash);
     if (this.collectors.has(psKey)) return;
-    const maxParts = Math.ceil(Number(this.deps.app.params.block.max_bytes) / 65536) + 1;
+    const maxParts = Math.ceil(Number(this.deps.app.params.block.max_bytes) / BLOCK_PART_SIZE) + 1;
     if (blockId.partSetHeader.total > maxParts) throw EngineErrors.invalidMessage(`a proposal with ${blockId.partSetHeader.total} parts`);
     this.collectors.set(psKey, { total: blockId.partSetHeader.total, parts: new Array(blockId.partSetHeader.total).fill(undefined), count: 0, blockId });
   }
@@ -336,6 +337,8 @@ export class ConsensusEngine {
     if (c === undefined) return false; // no proposal names it (yet): the proposer sends the proposal first
     if (m.total !== c.total || m.index >= c.total) throw EngineErrors.invalidMessage(`block part ${m.index}/${m.total} does not fit the proposal`);
     if (c.parts[m.index] !== undefined) return false;
+    // each part proves itself against the signed part set root: a forged one is dropped alone, the real one still fits
+    if (!verifyPart(m, c.total, m.psHash)) throw EngineErrors.badPart(`part ${m.index}/${m.total} of block ${toHex(c.blockId.hash)}: its proof does not lead to the part set root`);
     c.parts[m.index] = m.bytes;
     c.count++;
     if (c.count < c.total) return true;
@@ -345,7 +348,7 @@ export class ConsensusEngine {
     try {
       built = decodeBlockFor(bytes, c.blockId);
     } catch (e) {
-      // some part was forged; the block arrives later through block sync
+      // every part matched the signed root, so the proposer itself sent bytes that are no block
       this.log(`dropping parts of block ${toHex(c.blockId.hash)}: ${(e as Error).message}`);
       throw e;
     }
@@ -608,17 +611,18 @@ export class ConsensusEngine {
     const built = this.blocks.get(blockIdKey(proposal.blockId));
     if (built === undefined) return;
     const parts = splitParts(built.bytes);
-    parts.forEach((bytes, index) =>
+    for (const part of parts) {
       this.deps.network.broadcast({
         kind: 'blockPart',
         height: proposal.height,
         round: proposal.round,
         total: parts.length,
-        index,
+        index: part.index,
         psHash: proposal.blockId.partSetHeader.hash,
-        bytes,
-      }),
-    );
+        proof: part.proof,
+        bytes: part.bytes,
+      });
+    }
   }
 
   // ------------------------------------------------------------------ blocks and the app

@@ -9,8 +9,20 @@ import { EngineErrors } from './errors.js';
 
 export type ConsensusMessage =
   | { readonly kind: 'proposal'; readonly proposal: Proposal }
-  /** One 64 KiB part of the proposal's block; `psHash` is the part set hash the proposal names. */
-  | { readonly kind: 'blockPart'; readonly height: bigint; readonly round: number; readonly total: number; readonly index: number; readonly psHash: Uint8Array; readonly bytes: Uint8Array }
+  /**
+   * One 64 KiB part of the proposal's block; `psHash` is the part set hash the proposal names and `proof`
+   * the part's inclusion path under it (sibling hashes, leaf first), as CometBFT's Part carries.
+   */
+  | {
+      readonly kind: 'blockPart';
+      readonly height: bigint;
+      readonly round: number;
+      readonly total: number;
+      readonly index: number;
+      readonly psHash: Uint8Array;
+      readonly proof: readonly Uint8Array[];
+      readonly bytes: Uint8Array;
+    }
   | { readonly kind: 'vote'; readonly vote: Vote }
   /** The sender's last committed height (block sync uses it to know who is ahead). */
   | { readonly kind: 'status'; readonly height: bigint }
@@ -20,6 +32,9 @@ export type ConsensusMessage =
   | { readonly kind: 'evidence'; readonly evidence: DuplicateVoteEvidence };
 
 const KINDS = ['proposal', 'blockPart', 'vote', 'status', 'blockRequest', 'blockResponse', 'evidence'] as const;
+/** A part proof is one hash per tree level: 32 levels are 2^32 parts, far beyond any block size limit. */
+export const MAX_PART_PROOF_HASHES = 32;
+const HASH_BYTES = 32;
 
 export function encodeMessage(m: ConsensusMessage): Uint8Array {
   const kind = Buffer.of(KINDS.indexOf(m.kind));
@@ -37,12 +52,15 @@ export function encodeMessage(m: ConsensusMessage): Uint8Array {
       return Buffer.concat([kind, b]);
     }
     case 'blockPart': {
-      const head = Buffer.alloc(8 + 4 + 4 + 4 + 32);
+      if (m.proof.length > MAX_PART_PROOF_HASHES) throw EngineErrors.invalidMessage(`a part proof of ${m.proof.length} hashes`);
+      const head = Buffer.alloc(8 + 4 + 4 + 4 + 32 + 1 + HASH_BYTES * m.proof.length);
       head.writeBigUInt64BE(m.height, 0);
       head.writeUInt32BE(m.round, 8);
       head.writeUInt32BE(m.total, 12);
       head.writeUInt32BE(m.index, 16);
       head.set(m.psHash, 20);
+      head[52] = m.proof.length;
+      m.proof.forEach((h, i) => head.set(h, 53 + HASH_BYTES * i));
       return Buffer.concat([kind, head, m.bytes]);
     }
     case 'blockResponse': {
@@ -72,8 +90,12 @@ export function decodeMessage(bytes: Uint8Array): ConsensusMessage {
       case 'blockRequest':
         need(8);
         return { kind, height: body.readBigUInt64BE(0) };
-      case 'blockPart':
-        need(52);
+      case 'blockPart': {
+        need(53);
+        const hashes = body[52]!;
+        if (hashes > MAX_PART_PROOF_HASHES) throw EngineErrors.invalidMessage(`a part proof of ${hashes} hashes`);
+        const start = 53 + HASH_BYTES * hashes;
+        need(start);
         return {
           kind,
           height: body.readBigUInt64BE(0),
@@ -81,8 +103,10 @@ export function decodeMessage(bytes: Uint8Array): ConsensusMessage {
           total: body.readUInt32BE(12),
           index: body.readUInt32BE(16),
           psHash: new Uint8Array(body.subarray(20, 52)),
-          bytes: new Uint8Array(body.subarray(52)),
+          proof: Array.from({ length: hashes }, (_, i) => new Uint8Array(body.subarray(53 + HASH_BYTES * i, 53 + HASH_BYTES * (i + 1)))),
+          bytes: new Uint8Array(body.subarray(start)),
         };
+      }
       case 'blockResponse': {
         need(4);
         const len = body.readUInt32BE(0);

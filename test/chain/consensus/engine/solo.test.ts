@@ -108,7 +108,7 @@ t.test('a crash after signing and before the commit: the restarted validator dec
 t.test('produceBlock refuses when other validators must vote', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vivian-solo-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const file = initLocalnet({ validators: 2, home: dir, basePort: 0, mnemonic: TEST_MNEMONIC, accounts: 1, chainId: 'solo-test', blockTimeMs: 0 });
+  const file = initLocalnet({ validators: 2, home: dir, basePort: 40000, mnemonic: TEST_MNEMONIC, accounts: 1, chainId: 'solo-test', blockTimeMs: 0 });
   const node = VivianNode.open(file.nodes[0]!.home, { ...DEFAULT_CONFIG, ...loadConfig(file.nodes[0]!.home), no_sync: true });
   t.teardown(() => node.stop());
   t.throws(() => node.engine.produceBlock(), { codespace: 'consensus', code: 43 });
