@@ -89,6 +89,20 @@ export class BankKeeper {
     if (!this.auth.hasAccount(store, address)) this.auth.createAccount(store, address);
   }
 
+  /** Destroys coins held by `address` (a contract's BankMsg::Burn): its balance and the total supply both shrink. */
+  burn(store: KVStore, events: EventManager, address: string, coins: readonly Coin[]): void {
+    this.subCoins(store, events, address, coins);
+    for (const c of coins) {
+      const supply = readAmount(store.get(supplyKey(c.denom)));
+      // a balance can never exceed the supply it was minted from, so this only guards against a broken state
+      if (supply < c.amount) throw SdkErrors.InsufficientFunds(`cannot burn ${c.amount}${c.denom}: the supply is ${supply}${c.denom}`);
+      const left = supply - c.amount;
+      if (left === 0n) store.delete(supplyKey(c.denom));
+      else store.set(supplyKey(c.denom), enc.encode(left.toString()));
+    }
+    events.emit('burn', [['burner', address], ['amount', coinsToString(coins)]]);
+  }
+
   getSupply(store: KVReader, denom: string): bigint {
     return readAmount(store.get(supplyKey(denom)));
   }

@@ -723,7 +723,7 @@ export class WasmKeeper {
               ok: {
                 events: subEvents,
                 data: result!.data.length ? b64(result!.data) : null,
-                msg_responses: [{ type_url: result!.typeUrl, value: b64(result!.data) }],
+                msg_responses: result!.typeUrl ? [{ type_url: result!.typeUrl, value: b64(result!.data) }] : [],
               },
             }
           : { error: (error as Error).message },
@@ -763,6 +763,13 @@ export class WasmKeeper {
       if (!amount.length) throw WasmErrors.InvalidMsg('bank send without coins');
       this.bank.send(exec.store, exec.events, sender, to, amount);
       return { data: new Uint8Array(), typeUrl: '/cosmos.bank.v1beta1.MsgSendResponse' };
+    }
+    if (kind === 'bank' && variant === 'burn') {
+      const amount = coins(a.amount);
+      if (!amount.length) throw WasmErrors.InvalidMsg('bank burn without coins');
+      this.bank.burn(exec.store, exec.events, sender, amount);
+      // as wasmd: a burn has no message response
+      return { data: new Uint8Array(), typeUrl: '' };
     }
     if (kind === 'wasm') {
       if (variant === 'execute') {

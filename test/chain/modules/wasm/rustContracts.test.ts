@@ -144,6 +144,21 @@ function multisig(h: ContractHarness) {
   return { ms, alice, bob, carol, dave, pass };
 }
 
+t.test('cw3-fixed-multisig: a passed proposal burns coins (BankMsg::Burn): the balance and the supply shrink', async (t) => {
+  const h = harness();
+  const { ms, carol, pass } = multisig(h);
+  const supplyBefore = h.bank.getSupply(h.store, 'uviv');
+  const burn = { bank: { burn: { amount: [{ denom: 'uviv', amount: '200' }] } } };
+  const exec = h.execute(ms, carol, { execute: { proposal_id: pass([burn]) } });
+  t.match(ContractHarness.attributes(exec.events, 'burn'), { burner: ms, amount: '200uviv' });
+  t.equal(h.balance(ms, 'uviv'), 800n);
+  t.equal(h.bank.getSupply(h.store, 'uviv'), supplyBefore - 200n, 'the supply shrinks by what was burnt');
+  const tooMuch = { bank: { burn: { amount: [{ denom: 'uviv', amount: '5000' }] } } };
+  fails(t, () => h.execute(ms, carol, { execute: { proposal_id: pass([tooMuch]) } }), /insufficient|smaller than/i);
+  t.equal(h.balance(ms, 'uviv'), 800n, 'a failed burn changes nothing');
+  t.equal(h.bank.getSupply(h.store, 'uviv'), supplyBefore - 200n);
+});
+
 t.test('cw3-fixed-multisig: propose, vote and execute a bank send', async (t) => {
   const h = harness();
   const { ms, alice, carol, dave, pass } = multisig(h);
