@@ -92,6 +92,8 @@ export const homePaths = (home: string) => ({
   genesis: join(home, 'config', 'genesis.json'),
   validatorKey: join(home, 'config', 'priv_validator_key.json'),
   nodeKey: join(home, 'config', 'node_key.json'),
+  /** peers' addresses learnt by peer exchange, kept across restarts (as CometBFT's) */
+  addrBook: join(home, 'config', 'addrbook.json'),
   data: join(home, 'data'),
 });
 

@@ -71,6 +71,7 @@ export class VivianNode {
       genesis,
       config,
       dataDir: homePaths(home).data,
+      addrBookFile: homePaths(home).addrBook,
       validatorKey,
       nodeKey,
       log: (line: string) => this.onLog(line),

@@ -5,7 +5,9 @@
  * Addresses that fail to dial back off exponentially and are forgotten after too many failures.
  */
 import { randomInt } from 'node:crypto';
-import type { PeerAddress } from './switch.js';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parsePeerAddress, type PeerAddress } from './switch.js';
 
 export interface BookEntry {
   readonly addr: PeerAddress;
@@ -27,8 +29,20 @@ export interface AddressBookOptions {
   readonly maxBackoffMs?: number;
 }
 
+/**
+ * The book on disk: CometBFT's addrbook.json shape (`addrs[]` of `{addr: {id, ip, port}, attempts,
+ * bucket_type}`, bucket_type 2 = "old", i.e. proven, 1 = "new"), without its bucket bookkeeping.
+ */
+export interface AddrBookFile {
+  addrs: Array<{ addr: { id: string; ip: string; port: number }; attempts: number; bucket_type: 1 | 2 }>;
+}
+
+const BUCKET_NEW = 1;
+const BUCKET_OLD = 2;
+
 export class AddressBook {
   private readonly entries = new Map<string, BookEntry>();
+  private changes = 0;
   private readonly capacity: number;
   private readonly maxFailures: number;
   private readonly baseBackoffMs: number;
@@ -48,6 +62,11 @@ export class AddressBook {
     return this.entries.size;
   }
 
+  /** Moves on every change worth saving (an address learnt, proven, failed or forgotten). */
+  get version(): number {
+    return this.changes;
+  }
+
   get(id: string): BookEntry | undefined {
     return this.entries.get(id);
   }
@@ -62,10 +81,12 @@ export class AddressBook {
     if (known !== undefined) {
       if (!o.proven) return false;
       this.entries.set(addr.id, { ...known, addr, proven: true, failures: 0, nextDialMs: 0 });
+      this.changes++;
       return true;
     }
     if (this.entries.size >= this.capacity && !this.evictOne(o.proven === true || o.seed === true)) return false;
     this.entries.set(addr.id, { addr, proven: o.proven === true, seed: o.seed === true, failures: 0, nextDialMs: 0 });
+    this.changes++;
     return true;
   }
 
@@ -73,6 +94,7 @@ export class AddressBook {
   markGood(id: string): void {
     const e = this.entries.get(id);
     if (e === undefined) return;
+    if (!e.proven || e.failures > 0) this.changes++;
     e.proven = true;
     e.failures = 0;
     e.nextDialMs = 0;
@@ -89,6 +111,7 @@ export class AddressBook {
     const e = this.entries.get(id);
     if (e === undefined) return;
     e.failures++;
+    this.changes++;
     if (!e.seed && !e.proven && e.failures >= this.maxFailures) {
       this.entries.delete(id);
       return;
@@ -120,8 +143,76 @@ export class AddressBook {
     const unproven = victims.filter((e) => !e.proven);
     const pool = unproven.length > 0 ? unproven : victims;
     this.entries.delete(pool[randomInt(pool.length)]!.addr.id);
+    this.changes++;
     return true;
   }
+
+  /** The book as saved, ordered by node id (the same book makes the same file). */
+  toFile(): AddrBookFile {
+    const sorted = [...this.entries.values()].sort((a, b) => (a.addr.id < b.addr.id ? -1 : 1));
+    return {
+      addrs: sorted.map((e) => ({ addr: { id: e.addr.id, ip: e.addr.host, port: e.addr.port }, attempts: e.failures, bucket_type: e.proven ? BUCKET_OLD : BUCKET_NEW })),
+    };
+  }
+
+  /**
+   * Takes in a saved book: proven addresses first, then hearsay, until the book is full (so the capacity
+   * holds); what the book already has (seeds from the config) stays as it is. Entries that are not well-formed
+   * are skipped. Returns how many were taken and skipped.
+   */
+  restore(file: unknown): { restored: number; skipped: number } {
+    const list = typeof file === 'object' && file !== null && Array.isArray((file as AddrBookFile).addrs) ? (file as AddrBookFile).addrs : null;
+    if (list === null) throw new TypeError('not an address book: no "addrs" list');
+    const parsed: Array<{ addr: PeerAddress; proven: boolean; attempts: number }> = [];
+    let skipped = 0;
+    for (const item of list) {
+      try {
+        const a = item.addr;
+        if (typeof a.ip !== 'string' || a.ip.length > 255 || typeof a.id !== 'string' || typeof a.port !== 'number') throw new TypeError('bad entry');
+        const addr = parsePeerAddress(`${a.id}@${a.ip.includes(':') ? `[${a.ip}]` : a.ip}:${a.port}`);
+        const attempts = Number.isSafeInteger(item.attempts) && item.attempts > 0 ? item.attempts : 0;
+        parsed.push({ addr, proven: item.bucket_type === BUCKET_OLD, attempts });
+      } catch {
+        skipped++;
+      }
+    }
+    let restored = 0;
+    for (const p of [...parsed.filter((p) => p.proven), ...parsed.filter((p) => !p.proven)]) {
+      if (this.entries.size >= this.capacity) break; // the file's rest does not fit: nothing is evicted for it
+      if (this.entries.has(p.addr.id) || !this.add(p.addr, { proven: p.proven })) continue;
+      // failures carry over (an address that kept failing is still forgotten in time), dialled at once after a restart
+      this.entries.get(p.addr.id)!.failures = Math.min(p.attempts, this.maxFailures - 1);
+      restored++;
+    }
+    return { restored, skipped: skipped + parsed.length - restored };
+  }
+}
+
+/** Writes the book to `path` atomically: a temp file, fsynced, renamed over the old one, the directory fsynced. */
+export function saveAddressBook(path: string, book: AddressBook): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  const data = Buffer.from(JSON.stringify(book.toFile(), null, 1) + '\n', 'utf8');
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  const dir = openSync(dirname(path), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
+/** Reads a saved book into `book` (none yet: nothing to do). A file that is not a book is an error for the caller to report. */
+export function loadAddressBook(path: string, book: AddressBook): { restored: number; skipped: number } {
+  if (!existsSync(path)) return { restored: 0, skipped: 0 };
+  return book.restore(JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /** Fisher-Yates with a CSPRNG (not consensus code: which peers a node talks to is its own business). */

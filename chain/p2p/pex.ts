@@ -9,7 +9,7 @@
  * the heavier penalty), requests too frequent, answers nobody asked for or a `self` naming another node
  * (a typed error). PEX runs on its own channel: consensus traffic is never held up by it.
  */
-import { AddressBook } from './addressBook.js';
+import { AddressBook, loadAddressBook, saveAddressBook } from './addressBook.js';
 import { P2PErrors } from './errors.js';
 import { parsePeerAddress, type ChannelSpec, type P2PSwitch, type PeerAddress } from './switch.js';
 
@@ -84,7 +84,16 @@ export interface PexOptions {
   readonly log?: (line: string) => void;
   /** For tests: the clock. */
   readonly now?: () => number;
+  /**
+   * Where the book is kept across restarts (CometBFT's config/addrbook.json): read at start, written
+   * (atomically, when it changed) every `saveIntervalMs` and at stop. None: the book lives in memory only.
+   */
+  readonly bookFile?: string;
+  readonly saveIntervalMs?: number;
 }
+
+/** How often a changed book is written (CometBFT dumps its book every 2 minutes). */
+export const BOOK_SAVE_INTERVAL_MS = 60_000;
 
 export class PexReactor {
   readonly book: AddressBook;
@@ -95,6 +104,8 @@ export class PexReactor {
   private readonly dialing = new Set<string>();
   private readonly privateIds: Set<string>;
   private timer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private savedVersion = -1;
   private readonly now: () => number;
 
   constructor(
@@ -111,6 +122,19 @@ export class PexReactor {
 
   /** Starts dialling (call after the switch listens, so the advertised port is known). */
   start(): void {
+    if (this.o.bookFile !== undefined) {
+      const file = this.o.bookFile;
+      try {
+        const { restored, skipped } = loadAddressBook(file, this.book);
+        if (restored + skipped > 0) this.log(`address book ${file}: ${restored} address(es) restored${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+      } catch (e) {
+        // a damaged book costs only what it knew: the node starts again from its seeds and peers
+        this.log(`address book ${file} not read (${(e as Error).message}); starting without it`);
+      }
+      this.savedVersion = this.book.version;
+      this.saveTimer = setInterval(() => this.saveBook(), this.o.saveIntervalMs ?? BOOK_SAVE_INTERVAL_MS);
+      this.saveTimer.unref();
+    }
     this.timer = setInterval(() => this.ensurePeers(), this.o.ensurePeersMs ?? 1_000);
     this.ensurePeers();
   }
@@ -118,6 +142,20 @@ export class PexReactor {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.saveTimer) clearInterval(this.saveTimer);
+    this.saveTimer = null;
+    this.saveBook();
+  }
+
+  /** Writes the book when it changed since it was last read or written. */
+  saveBook(): void {
+    if (this.o.bookFile === undefined || this.book.version === this.savedVersion) return;
+    try {
+      saveAddressBook(this.o.bookFile, this.book);
+      this.savedVersion = this.book.version;
+    } catch (e) {
+      this.log(`address book ${this.o.bookFile} not written: ${(e as Error).message}`);
+    }
   }
 
   /** Handles one decoded message from a peer; throws (to be scored by the switch) on a violation. */

@@ -35,6 +35,8 @@ export interface BftServiceParts {
   readonly genesis: GenesisDoc;
   readonly config: NodeConfig;
   readonly dataDir: string;
+  /** where the p2p address book is kept across restarts; none: in memory only */
+  readonly addrBookFile?: string;
   readonly validatorKey: Ed25519Key;
   readonly nodeKey: Ed25519Key;
   readonly log?: (line: string) => void;
@@ -144,6 +146,7 @@ export class BftService {
             ? null
             : parsePeerAddress(`${this.p2p.nodeId}@${config.listen_address.includes(':') ? `[${config.listen_address}]` : config.listen_address}:${this.p2p.port}`),
       log: parts.log,
+      ...(parts.addrBookFile !== undefined ? { bookFile: parts.addrBookFile } : {}),
     });
     const reactor = new ConsensusReactor(this.p2p);
     this.mempoolReactor = new MempoolReactor(this.p2p, parts.mempool);
