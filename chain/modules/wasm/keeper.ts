@@ -29,6 +29,8 @@ import { VivianError } from '../../types/errors.js';
 import { SdkErrors } from '../../types/sdkErrors.js';
 import type { AuthKeeper } from '../auth/keeper.js';
 import type { BankKeeper } from '../bank/keeper.js';
+import { METADATA_PREFIX } from '../bank/keys.js';
+import { paginate } from '../../app/pagination.js';
 import { ContractVectorCollections } from '../vector/contractCollections.js';
 import { classicContractAddress, predictableContractAddress } from './address.js';
 import { WasmErrors } from './errors.js';
@@ -590,6 +592,13 @@ export class WasmKeeper {
         const metadata = this.bank.getMetadata(store, String(args.denom));
         if (!metadata) return contractErr(`no metadata for denom ${String(args.denom)}`);
         return ok({ metadata: protoJson(Metadata, metadata) });
+      }
+      if (kind === 'bank' && variant === 'all_denom_metadata') {
+        // cosmwasm-std PageRequest {key: Binary | null, limit: u32, reverse: bool}, paged as the SDK pages
+        const p = (args.pagination ?? {}) as { key?: string | null; limit?: number; reverse?: boolean };
+        const page = { key: p.key ? fromB64(p.key, 'pagination key') : new Uint8Array(), offset: 0n, limit: BigInt(p.limit ?? 0), countTotal: false, reverse: p.reverse === true };
+        const { items, pagination } = paginate(store, METADATA_PREFIX, page, (_k, v) => protoJson(Metadata, Metadata.decode(v)));
+        return ok({ metadata: items, next_key: pagination.nextKey.length ? b64(pagination.nextKey) : null });
       }
       if (kind === 'bank' && variant === 'balance') {
         const amount = this.bank.getBalance(store, String(args.address), String(args.denom));

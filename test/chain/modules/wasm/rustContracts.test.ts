@@ -243,6 +243,18 @@ t.test('contract queries of the chain: stargate (JSON), grpc (protobuf), staking
   t.same(okJson(ask({ distribution: { delegator_withdraw_address: { delegator_address: alice } } })), { withdraw_address: alice });
   t.same(okJson(ask({ bank: { supply: { denom: 'uviv' } } })), { amount: { denom: 'uviv', amount: '777' } });
   t.same(ask({ staking: { nope: {} } }), { error: { unsupported_request: { kind: 'staking.nope' } } });
+  // all_denom_metadata (cosmwasm_1_3), paged by key as the SDK pages
+  for (const base of ['uaaa', 'ubbb', 'uccc']) {
+    h.bank.setMetadata(h.store, { description: base, denomUnits: [{ denom: base, exponent: 0, aliases: [] }], base, display: base, name: base, symbol: base, uri: '', uriHash: '' });
+  }
+  const first = okJson(ask({ bank: { all_denom_metadata: { pagination: { key: null, limit: 2, reverse: false } } } }));
+  t.same(first.metadata.map((m: { base: string }) => m.base), ['uaaa', 'ubbb']);
+  t.match(first.metadata[0], { description: 'uaaa', denom_units: [{ denom: 'uaaa', exponent: 0 }], display: 'uaaa' });
+  t.type(first.next_key, 'string', 'more pages: a next key');
+  const second = okJson(ask({ bank: { all_denom_metadata: { pagination: { key: first.next_key, limit: 2, reverse: false } } } }));
+  t.same(second.metadata.map((m: { base: string }) => m.base), ['uccc']);
+  t.equal(second.next_key, null, 'the last page');
+  t.same(okJson(ask({ bank: { all_denom_metadata: {} } })).metadata.length, 3, 'without pagination: the default page');
 });
 
 t.test('deterministic: the same Rust contract calls use the same gas on two fresh chains', async (t) => {
