@@ -69,6 +69,8 @@ export interface CommittedTx {
   /** `result` as stored (ExecTxResult protobuf) */
   resultBytes: Uint8Array;
   txInfo: TxInfo;
+  /** `txInfo` encoded: the ledger leaf's data */
+  leafData: Uint8Array;
   /** the decoded tx and its signers (absent when the bytes did not decode) */
   tx?: DecodedTx;
   signers?: string[];
@@ -375,8 +377,9 @@ export class VivianApp {
           embeddingHash: embedding ? embeddingHash(embedding) : new Uint8Array(),
           dataHash: result.data.length > 0 ? sha256(result.data) : new Uint8Array(),
         };
-        const version = this.ledger.append(leafHash(encodeTxInfo(txInfo)));
-        txs.push({ version, index, hash, bytes, result, resultBytes: encoded.bytes, txInfo, tx: outcome.tx, signers: outcome.signers, embedding });
+        const leafData = encodeTxInfo(txInfo);
+        const version = this.ledger.append(leafHash(leafData));
+        txs.push({ version, index, hash, bytes, result, resultBytes: encoded.bytes, txInfo, leafData, tx: outcome.tx, signers: outcome.signers, embedding });
       });
       const stateChanges = blockState.changes();
       const tree = this.tree.applyBatch(this.lastHeight, req.height, toTreeChanges(stateChanges));
@@ -418,7 +421,7 @@ export class VivianApp {
         }
         for (const t of block.txs) {
           const v = u64be(t.version);
-          batch.put(Bucket.LedgerLeaf, v, encodeTxInfo(t.txInfo));
+          batch.put(Bucket.LedgerLeaf, v, t.leafData);
           batch.put(Bucket.TxRaw, v, t.bytes);
           batch.put(Bucket.TxResult, v, t.resultBytes);
           if (t.embedding) batch.put(Bucket.TxEmbedding, v, vectorBytes(t.embedding));

@@ -130,6 +130,7 @@ export class ConsensusEngine {
   private lastCommit: Commit | undefined;
   private lastBlockId: BlockID | null = null;
   private lastBlockTimeNs: bigint;
+  private lastResults: { height: bigint; hash: Uint8Array } | undefined;
   private readonly blocks = new Map<string, BuiltBlock>();
   private readonly collectors = new Map<string, PartCollector>();
   private readonly awaitingBlock = new Map<string, BlockID>();
@@ -641,13 +642,21 @@ export class ConsensusEngine {
       validators: this.sets.current,
       nextValidators: this.sets.next,
       appHash: app.appHash,
-      lastResultsHash: resultsHash(prevHeight > 0n ? reader.blockTxs(prevHeight).map((t) => t.result) : []),
+      lastResultsHash: this.lastResultsHash(prevHeight),
       consensusHash: consensusParamsHash(BigInt(params.block.max_bytes), BigInt(params.block.max_gas)),
       appVersion: BigInt(params.version.app),
       evidenceValidators: (h) => this.evidenceValidators(h),
       previousEvidence: this.previousEvidence,
       verify: verifyEd25519,
     };
+  }
+
+  /** The results hash of a committed height: kept from its commit, read back from the store only after a restart. */
+  private lastResultsHash(height: bigint): Uint8Array {
+    if (this.lastResults?.height === height) return this.lastResults.hash;
+    const hash = resultsHash(height > 0n ? this.deps.reader.blockTxs(height).map((t) => t.result) : []);
+    this.lastResults = { height, hash };
+    return hash;
   }
 
   private evidenceValidators(height: bigint): ValidatorSet | null {
@@ -722,7 +731,7 @@ export class ConsensusEngine {
   }
 
   private commitBlock(blockId: BlockID, commit: Commit, round: number): void {
-    const { app, blockStore, mempool, reader, eventBus } = this.deps;
+    const { app, blockStore, mempool, eventBus } = this.deps;
     const built = this.blocks.get(blockIdKey(blockId));
     if (built === undefined) throw EngineErrors.invalidBlock('decided a block this node does not hold');
     const h = built.block.header!;
@@ -757,7 +766,12 @@ export class ConsensusEngine {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.deps.signer?.compact(h.height);
-    eventBus.publishBlock({ block: built.block, blockId, finalize: reader.blockResults(h.height)!.response }, reader.blockTxs(h.height));
+    this.lastResults = { height: h.height, hash: resultsHash(committed.txs.map((t) => t.result)) };
+    // published from what was just committed, not read back from the store
+    eventBus.publishBlock(
+      { block: built.block, blockId, finalize: response },
+      committed.txs.map((t) => ({ version: t.version, hash: t.hash, height: h.height, index: t.index, tx: t.bytes, result: t.result, leafData: t.leafData, info: t.txInfo })),
+    );
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.height <= h.height) {
         this.waiters[i]!.resolve();
