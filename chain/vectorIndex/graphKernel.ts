@@ -1,7 +1,7 @@
 /**
  * The HNSW layer-0 beam search as WebAssembly functions, so a graph walk does not cross from JS into the
  * kernel module once per visited node: the candidate and result heaps, the visit marks, the neighbour
- * lists and the vectors all live in the module's memory, and the walk calls the 4-way dotList kernel
+ * lists and the vectors all live in the module's memory, and the walk calls the grouped dotList kernel
  * directly. It is the same algorithm, step for step, as the JS walk in hnsw.ts (which hosts without
  * WebAssembly SIMD, filtered searches and upper layers use), with the same heap order, so both build the
  * same graph and return the same results — the tests compare them.
@@ -22,6 +22,8 @@ export interface GraphKernelLayout {
   maxSiftFn: number;
   minPushFn: number;
   minSiftFn: number;
+  /** dotList scores its list in groups of this many (a power of two); the walk pads the list to whole groups. */
+  listGroup: number;
   /** dotList's offset list and result buffers. */
   listArea: number;
   outArea: number;
@@ -157,8 +159,8 @@ export function searchBody(l: GraphKernelLayout): Code {
           ),
         ),
         brIf(0, i32.eqz(get(M))),
-        // Pad to whole groups of four with the last vector (cached: nearly free), as dotList() does in JS.
-        set(PADDED, i32.and(i32.add(get(M), i32.const(3)), i32.const(-4))),
+        // Pad to whole groups with the last vector (cached: nearly free), as dotList() does in JS.
+        set(PADDED, i32.and(i32.add(get(M), i32.const(l.listGroup - 1)), i32.const(-l.listGroup))),
         set(I, get(M)),
         block(
           loop(

@@ -200,7 +200,7 @@ function runBody(kernelIndex: number): number[] {
 }
 
 /** Vectors scored together by dotList: their loads overlap, and each piece of the query is loaded once. */
-const LIST_GROUP = 4;
+export const LIST_GROUP = 4;
 
 /**
  * (q, list, n, count, out) : out[i] = dot(q, list[i], n). The list is walked in groups of LIST_GROUP
@@ -283,7 +283,7 @@ export function kernelModuleBytes(): Uint8Array {
   const searchType = [0x60, ...vec(i32s(12)), ...vec([[I32]])];
   const layout: GraphKernelLayout = {
     dotFn: 0, dotListFn: 4, maxPushFn: 5, maxSiftFn: 6, minPushFn: 7, minSiftFn: 8,
-    listArea: LIST_AREA, outArea: OUT_AREA, batchArea: BATCH_AREA, candArea: CAND_AREA, resArea: RES_AREA,
+    listGroup: LIST_GROUP, listArea: LIST_AREA, outArea: OUT_AREA, batchArea: BATCH_AREA, candArea: CAND_AREA, resArea: RES_AREA,
   };
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

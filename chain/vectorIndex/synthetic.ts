@@ -4,6 +4,12 @@ import type { Vector } from './vector.js';
  * Deterministic clustered int8 vectors for benchmarks and tests (not used by the node): `clusters` random
  * directions, each point a centre plus Gaussian noise, scaled to L2 norm `norm` and rounded to int8 like an
  * embedding. Same seed, same vectors.
+ *
+ * By default the noise is isotropic: within a cluster the points are uniform noise in every dimension,
+ * the hardest case for a nearest-neighbour graph and unlike real embeddings. With `spreadDims` each cluster
+ * spreads in a subspace of its own of that many dimensions (plus `isotropicNoise` in all of them), as
+ * model embeddings do: texts about one subject differ along a few directions (their intrinsic dimension is
+ * small, tens rather than hundreds), which is what makes graph indexes work on them.
  */
 export interface SyntheticOptions {
   dimension: number;
@@ -12,26 +18,61 @@ export interface SyntheticOptions {
   noise?: number;
   norm?: number;
   seed?: number;
+  /** When set, the noise (norm `noise`) lies in a random subspace of this many dimensions per cluster. */
+  spreadDims?: number;
+  /** With `spreadDims`: norm of extra isotropic noise, relative to the centre's. Default 0. */
+  isotropicNoise?: number;
+  /**
+   * When set, cluster centres are not independent: cluster c lies around group centre c mod `groups`, at
+   * a distance of `groupSpread` (default 0.7) of its length — kinds of txs that share most features.
+   */
+  groups?: number;
+  groupSpread?: number;
 }
 
 export class SyntheticVectors {
   private state: number;
   private readonly centres: Float64Array[] = [];
+  /** Per cluster with `spreadDims`: the directions its points spread along. */
+  private readonly bases: Float64Array[][] = [];
   private spare: number | undefined;
 
   constructor(private readonly opts: SyntheticOptions) {
     this.state = (opts.seed ?? 1) >>> 0 || 1;
-    for (let c = 0; c < (opts.clusters ?? 100); c++) this.centres.push(this.unitGaussian());
+    const groups = Array.from({ length: opts.groups ?? 0 }, () => this.unitGaussian());
+    for (let c = 0; c < (opts.clusters ?? 100); c++) {
+      const centre = this.unitGaussian();
+      if (groups.length > 0) {
+        const g = groups[c % groups.length]!;
+        const spread = opts.groupSpread ?? 0.7;
+        for (let i = 0; i < centre.length; i++) centre[i] = g[i]! + spread * centre[i]!;
+      }
+      this.centres.push(centre);
+      if (opts.spreadDims) this.bases.push(Array.from({ length: opts.spreadDims }, () => this.unitGaussian()));
+    }
   }
 
   /** The next vector. */
   next(): Vector {
     const d = this.opts.dimension;
-    const centre = this.centres[this.uint() % this.centres.length]!;
-    const noise = this.unitGaussian();
+    const cluster = this.uint() % this.centres.length;
+    const centre = this.centres[cluster]!;
     const ratio = this.opts.noise ?? 1;
     const v = new Float64Array(d);
-    for (let i = 0; i < d; i++) v[i] = centre[i]! + ratio * noise[i]!;
+    for (let i = 0; i < d; i++) v[i] = centre[i]!;
+    if (this.opts.spreadDims) {
+      // Gaussian coordinates along the cluster's directions (nearly orthogonal in high dimension), total norm ~ratio.
+      const scale = ratio / Math.sqrt(this.opts.spreadDims);
+      for (const dir of this.bases[cluster]!) {
+        const g = this.gaussian() * scale;
+        for (let i = 0; i < d; i++) v[i] += g * dir[i]!;
+      }
+      const iso = (this.opts.isotropicNoise ?? 0) / Math.sqrt(d);
+      if (iso > 0) for (let i = 0; i < d; i++) v[i] += iso * this.gaussian();
+    } else {
+      const noise = this.unitGaussian();
+      for (let i = 0; i < d; i++) v[i] += ratio * noise[i]!;
+    }
     return quantize(v, this.opts.norm ?? 512);
   }
 
