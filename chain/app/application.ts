@@ -50,6 +50,7 @@ import { appHash, encodeRoots, encodeTxResult, eventsHash, type Roots } from './
 
 export { appHash, eventsHash };
 import { ChainReader } from '../store/chainReader.js';
+import { ledgerTxJson } from '../client/wire.js';
 import { SigCache } from './sigCache.js';
 import { pendingSignatures, type PendingSignature } from './preVerify.js';
 import { embeddingHash } from '../vectorIndex/embedding.js';
@@ -537,24 +538,7 @@ export class VivianApp {
       const version = BigInt(text);
       const t = new ChainReader(this.db).txByVersion(version);
       if (!t) throw SdkErrors.NotFound(`ledger version ${version} (the ledger has ${this.ledgerSize} txs)`);
-      const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
-      return enc.encode(
-        JSON.stringify({
-          version: version.toString(),
-          height: t.height.toString(),
-          index: t.index,
-          tx_hash: hex(t.hash),
-          tx: Buffer.from(t.tx).toString('base64'),
-          result: {
-            code: t.result.code,
-            codespace: t.result.codespace,
-            log: t.result.log,
-            gas_wanted: t.result.gasWanted.toString(),
-            gas_used: t.result.gasUsed.toString(),
-          },
-          leaf_data: Buffer.from(t.leafData).toString('base64'),
-        }),
-      );
+      return enc.encode(JSON.stringify(ledgerTxJson(t)));
     });
     this.queries.register('/cosmos.tx.v1beta1.Service/Simulate', (_ctx, req) => {
       const r = SimulateRequest.decode(req);

@@ -3,6 +3,9 @@
  * client reads it). Cosmos REST conventions: 64-bit integers as decimal strings, hashes as upper-case hex,
  * bytes as base64.
  */
+import type { Event } from 'cosmjs-types/tendermint/abci/types';
+import type { StoredTx } from '../store/chainReader.js';
+import { base64, hexUpper } from '../api/encoding.js';
 
 export interface EventJson {
   type: string;
@@ -84,4 +87,27 @@ export interface StateProofJson {
   roots: RootsJson;
   /** the same proof as CometBFT proof_ops (see stateProofOps.ts) */
   proof_ops: { ops: ProofOpJson[] };
+}
+
+export function eventsJson(events: readonly Event[]): EventJson[] {
+  return events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })) }));
+}
+
+/** A committed tx as the ledger serves it (REST /vivian/ledger/v1/txs/… and the `/vivian/ledger/tx` app query). */
+export function ledgerTxJson(t: StoredTx): LedgerTxJson {
+  return {
+    version: t.version.toString(),
+    height: t.height.toString(),
+    tx_hash: hexUpper(t.hash),
+    tx: base64(t.tx),
+    result: {
+      code: t.result.code,
+      codespace: t.result.codespace,
+      log: t.result.log,
+      gas_wanted: t.result.gasWanted.toString(),
+      gas_used: t.result.gasUsed.toString(),
+      events: eventsJson(t.result.events),
+    },
+    leaf_data: base64(t.leafData),
+  };
 }

@@ -8,6 +8,7 @@ import { inclusionPath } from '../../crypto/merkleProof.js';
 import { leafHash } from '../../ledger/merkle.js';
 import type { StoredTx } from '../../store/chainReader.js';
 import { base64, base64OrNull, hexUpper, rfc3339Nano } from '../encoding.js';
+import { eventsJson } from '../../client/wire.js';
 
 /**
  * CometBFT 0.38's JSON (rpc/core/types, cmtjson): int64 as decimal strings, int32/uint32 as numbers, hashes
@@ -92,11 +93,10 @@ export function duplicateVoteEvidenceJson(e: DuplicateVoteEvidence) {
   };
 }
 
-export function eventsJson(events: readonly Event[]) {
-  return events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: a.index })) }));
-}
 
 type ResultLike = Pick<ExecTxResult, 'code' | 'data' | 'log' | 'gasWanted' | 'gasUsed' | 'events' | 'codespace'> & { info?: string };
+
+export { eventsJson };
 
 /** ExecTxResult / ResponseCheckTx. */
 export function txResultJson(r: ResultLike) {

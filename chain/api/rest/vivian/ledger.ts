@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { LedgerTxJson, RootsJson } from '../../../client/wire.js';
+import { ledgerTxJson, type LedgerTxJson, type RootsJson } from '../../../client/wire.js';
 import type { Roots } from '../../../app/roots.js';
 import type { VivianNode } from '../../../node/node.js';
-import type { StoredTx } from '../../../store/chainReader.js';
 import { ApiErrors } from '../../errors.js';
-import { base64, hexUpper, parseHex } from '../../encoding.js';
-import { eventsJson } from '../../rpc/cometJson.js';
+import { hexUpper, parseHex } from '../../encoding.js';
 import { openObject, responses } from '../common.js';
 import { LedgerProver } from './ledgerProver.js';
 
@@ -89,24 +87,6 @@ function rootsAt(node: VivianNode, height: bigint): Roots {
   return roots;
 }
 
-function txJson(t: StoredTx): LedgerTxJson {
-  return {
-    version: t.version.toString(),
-    height: t.height.toString(),
-    tx_hash: hexUpper(t.hash),
-    tx: base64(t.tx),
-    result: {
-      code: t.result.code,
-      codespace: t.result.codespace,
-      log: t.result.log,
-      gas_wanted: t.result.gasWanted.toString(),
-      gas_used: t.result.gasUsed.toString(),
-      events: eventsJson(t.result.events),
-    },
-    leaf_data: base64(t.leafData),
-  };
-}
-
 /** The ledger as a vector: txs by version or hash (with RFC 9162 proofs), consistency proofs, roots per height. */
 export function ledgerRoutes(f: FastifyInstance, node: VivianNode): void {
   const prover = new LedgerProver(node.db);
@@ -119,7 +99,7 @@ export function ledgerRoutes(f: FastifyInstance, node: VivianNode): void {
     }
     const t = node.reader.txByVersion(version);
     if (!t) throw ApiErrors.NotFound(`ledger version ${version}`);
-    const out = txJson(t);
+    const out = ledgerTxJson(t);
     if (q.prove) {
       const height = q.height === undefined ? latest : parseUint(q.height, 'height');
       const roots = height === latest ? latestR : rootsAt(node, height);
@@ -167,7 +147,7 @@ export function ledgerRoutes(f: FastifyInstance, node: VivianNode): void {
     const size = latestRoots(node).roots.ledgerSize;
     const end = from + limit < size ? from + limit : size;
     const txs: LedgerTxJson[] = [];
-    for (let v = from; v < end; v++) txs.push(txJson(node.reader.txByVersion(v)!));
+    for (let v = from; v < end; v++) txs.push(ledgerTxJson(node.reader.txByVersion(v)!));
     return { txs, next: end < size ? end.toString() : null, size: size.toString() };
   });
 
