@@ -119,6 +119,18 @@ export function varintLength(n: number): number {
   return len;
 }
 
+/** Bytes of an int64/uint64 varint (negative int64 values take 10). */
+export function varint64Length(v: bigint): number {
+  let u = BigInt.asUintN(64, v);
+  if (u <= 0x1f_ffff_ffff_ffffn) return varintLength(Number(u));
+  let len = 1;
+  while (u > 0x7fn) {
+    u >>= 7n;
+    len++;
+  }
+  return len;
+}
+
 /**
  * UTF-8 length of a string, as cosmjs-types counts it. Every non-ASCII UTF-16 unit takes two or more bytes (a lone
  * surrogate three, both here and in cosmjs-types), so a byte length equal to the string's length means ASCII.

@@ -2,6 +2,7 @@ import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1b
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import { lastDecoded } from '../../codec/lastDecoded.js';
 import { readerOver } from '../../codec/reader.js';
+import { delimitedFieldLength, ProtoWriter, stringLength, varint64Length } from '../../codec/protoWriter.js';
 import { sha256 } from '../../crypto/hash.js';
 import { parseAddress, toBech32Address } from '../../crypto/addresses.js';
 import { readU64be, u64be } from '../../store/buckets.js';
@@ -38,16 +39,43 @@ export function moduleAddress(name: string): string {
 }
 
 export function encodeAccount(acc: Account): Uint8Array {
+  if (!acc.module) return encodeBaseAccountAny(acc);
   const base = BaseAccount.fromPartial({
     address: acc.address,
     pubKey: acc.pubKey,
     accountNumber: acc.accountNumber,
     sequence: acc.sequence,
   });
-  const any = acc.module
-    ? { typeUrl: MODULE_ACCOUNT_TYPE, value: ModuleAccount.encode({ baseAccount: base, ...acc.module }).finish() }
-    : { typeUrl: BASE_ACCOUNT_TYPE, value: BaseAccount.encode(base).finish() };
-  return Any.encode(any).finish();
+  return Any.encode({ typeUrl: MODULE_ACCOUNT_TYPE, value: ModuleAccount.encode({ baseAccount: base, ...acc.module }).finish() }).finish();
+}
+
+/**
+ * Any{BaseAccount} written directly, nested lengths computed first: every tx writes its signer's account (the
+ * sequence), twice counting CheckTx. The same bytes as Any.encode(BaseAccount.encode(...)) (property-tested).
+ */
+function encodeBaseAccountAny(acc: Account): Uint8Array {
+  const pk = acc.pubKey;
+  const pkBody = pk ? (pk.typeUrl !== '' ? delimitedFieldLength(stringLength(pk.typeUrl)) : 0) + (pk.value.length !== 0 ? delimitedFieldLength(pk.value.length) : 0) : 0;
+  const addressLength = stringLength(acc.address);
+  const body =
+    (addressLength !== 0 ? delimitedFieldLength(addressLength) : 0) +
+    (pk ? delimitedFieldLength(pkBody) : 0) +
+    (acc.accountNumber !== 0n ? 1 + varint64Length(acc.accountNumber) : 0) +
+    (acc.sequence !== 0n ? 1 + varint64Length(acc.sequence) : 0);
+  const w = new ProtoWriter();
+  w.tag(1, 2).string(BASE_ACCOUNT_TYPE);
+  if (body !== 0) {
+    w.tag(2, 2).varint(body);
+    if (addressLength !== 0) w.tag(1, 2).string(acc.address);
+    if (pk) {
+      w.tag(2, 2).varint(pkBody);
+      if (pk.typeUrl !== '') w.tag(1, 2).string(pk.typeUrl);
+      if (pk.value.length !== 0) w.tag(2, 2).bytes(pk.value);
+    }
+    if (acc.accountNumber !== 0n) w.tag(3, 0).varint64(acc.accountNumber);
+    if (acc.sequence !== 0n) w.tag(4, 0).varint64(acc.sequence);
+  }
+  return w.finish();
 }
 
 /** Decodes a stored account (stored values are never mutated, so the decode views them rather than copying). */
