@@ -72,6 +72,8 @@ export class VivianNode {
       config,
       dataDir: homePaths(home).data,
       addrBookFile: homePaths(home).addrBook,
+      // gossiped txs, like clients', are verified on the worker threads before CheckTx
+      preVerifyTx: (tx: Uint8Array) => this.txPreVerifier()?.preVerify(tx) ?? Promise.resolve(),
       validatorKey,
       nodeKey,
       log: (line: string) => this.onLog(line),

@@ -37,6 +37,8 @@ export interface BftServiceParts {
   readonly dataDir: string;
   /** where the p2p address book is kept across restarts; none: in memory only */
   readonly addrBookFile?: string;
+  /** verifies a gossiped tx's signatures off the main thread before its CheckTx (never rejects) */
+  readonly preVerifyTx?: (tx: Uint8Array) => Promise<void>;
   readonly validatorKey: Ed25519Key;
   readonly nodeKey: Ed25519Key;
   readonly log?: (line: string) => void;
@@ -149,7 +151,7 @@ export class BftService {
       ...(parts.addrBookFile !== undefined ? { bookFile: parts.addrBookFile } : {}),
     });
     const reactor = new ConsensusReactor(this.p2p);
-    this.mempoolReactor = new MempoolReactor(this.p2p, parts.mempool);
+    this.mempoolReactor = new MempoolReactor(this.p2p, parts.mempool, parts.preVerifyTx);
     ({ engine: this.engine, wal: this.wal } = openEngine(parts, reactor, {
       timeouts: { ...LAN_TIMEOUTS, ...(config.block_time_ms > 0 ? { commitMs: config.block_time_ms } : {}), ...parts.timeouts },
       waitForTxs: false,
