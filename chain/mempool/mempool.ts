@@ -82,7 +82,7 @@ export class Mempool {
     return this.totalBytes;
   }
 
-  /** Called whenever a tx becomes ready (the dev engine with block time 0 wakes on it). */
+  /** Called whenever a tx becomes ready (a one-validator engine with block time 0 wakes on it). */
   onReady(fn: () => void): void {
     this.listeners.push(fn);
   }
