@@ -5,8 +5,8 @@
  * Addresses that fail to dial back off exponentially and are forgotten after too many failures.
  */
 import { randomInt } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../store/atomicFile.js';
 import { parsePeerAddress, type PeerAddress } from './switch.js';
 
 export interface BookEntry {
@@ -190,23 +190,7 @@ export class AddressBook {
 
 /** Writes the book to `path` atomically: a temp file, fsynced, renamed over the old one, the directory fsynced. */
 export function saveAddressBook(path: string, book: AddressBook): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  const data = Buffer.from(JSON.stringify(book.toFile(), null, 1) + '\n', 'utf8');
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
+  writeFileAtomic(path, Buffer.from(JSON.stringify(book.toFile(), null, 1) + '\n', 'utf8'), { mode: 0o600 });
 }
 
 /** Reads a saved book into `book` (none yet: nothing to do). A file that is not a book is an error for the caller to report. */

@@ -14,8 +14,9 @@
  * and votes it signed name that block: a validator alone (or whose peers never received the parts)
  * could otherwise never decide the height again (CometBFT logs block parts for the same reason).
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../store/atomicFile.js';
 import { Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
 import { sha256 } from '../../crypto/hash.js';
 import { WalErrors } from './errors.js';
@@ -103,20 +104,9 @@ export class ConsensusWal {
     if (this.size < COMPACT_BYTES) return;
     const keep = this.records.filter((r) => recordHeight(r) >= height);
     if (keep.length === 0 && this.records.length > 0) keep.push(this.records[this.records.length - 1]!);
-    const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    let off = 0;
-    for (const r of keep) {
-      const frame = encodeFrame(r);
-      writeAll(fd, frame, off);
-      off += frame.length;
-    }
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, this.path);
-    const dirFd = openSync(dirname(this.path), 'r');
-    fsyncSync(dirFd);
-    closeSync(dirFd);
+    const frames = keep.map(encodeFrame);
+    writeFileAtomic(this.path, frames);
+    const off = frames.reduce((n, f) => n + f.length, 0);
     closeSync(this.fd);
     this.fd = openSync(this.path, 'r+');
     this.size = off;

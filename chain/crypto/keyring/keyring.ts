@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../store/atomicFile.js';
 import type { OfflineDirectSigner } from '@cosmjs/proto-signing';
 import { ACCOUNT_PREFIX, addressFromEd25519, addressFromSecp256k1, toBech32Address } from '../addresses.js';
 import { ed25519PublicKey } from '../ed25519.js';
@@ -296,9 +297,7 @@ function unreadable(name: string, why: string) {
   return CryptoErrors.KeyringUnreadable(`key ${JSON.stringify(name)}: ${why}`);
 }
 
-/** Write-then-rename, so a crash never leaves half a key file; owner-only permissions. */
+/** Write-then-rename (fsynced), so a crash never leaves half a key file; owner-only permissions. */
 async function writeAtomically(path: string, contents: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, contents, { mode: 0o600, flag: 'wx' });
-  await rename(tmp, path);
+  writeFileAtomic(path, Buffer.from(contents, 'utf8'), { mode: 0o600 });
 }
