@@ -1,11 +1,11 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../store/atomicFile.js';
 import { sha256 } from '../crypto/hash.js';
 import { ErrIndexFile } from './errors.js';
 import { Hnsw } from './hnsw.js';
 
 /**
- * The HNSW index in one file, written to `path.tmp`, fsynced and renamed over `path`, so a crash leaves
+ * The HNSW index in one file, written atomically (store/atomicFile.ts: temp file, fsync, rename), so a crash leaves
  * either the old file or the new one. Little-endian layout:
  *
  *   magic "VIVHNSW\x01" | u32 headerWords | header (u32 × headerWords, see HEADER) | f64 lastId
@@ -62,18 +62,7 @@ export function saveHnsw(index: Hnsw, path: string): void {
   ];
   parts.push(sha256(...parts));
 
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    for (const p of parts) {
-      for (let off = 0; off < p.length; ) off += writeSync(fd, p, off, p.length - off);
-    }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  syncDir(dirname(path));
+  writeFileAtomic(path, parts);
 }
 
 /**
@@ -183,15 +172,3 @@ function le(a: Float64Array | Int32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some platforms cannot fsync a directory; the rename itself is still atomic.
-  }
-}
