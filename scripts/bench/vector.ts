@@ -45,7 +45,7 @@ const M = 16;
 const EF_CONSTRUCTION = 64;
 const K = 10;
 const TARGET_RECALL = 0.95;
-const EF_SWEEP = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
+const EF_SWEEP = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 
 const log = (line: string): void => console.log(line);
 const fmt = (x: number, digits = 0): string =>
