@@ -18,7 +18,8 @@ export interface MempoolOptions {
 export const DEFAULT_MEMPOOL_OPTIONS: MempoolOptions = {
   maxTxs: 50_000,
   maxBytes: 256 * 1024 * 1024,
-  maxSequenceGap: 16,
+  // wide enough for a client that sends a burst of txs over several connections (they may arrive out of order)
+  maxSequenceGap: 64,
   maxWaiting: 5_000,
 };
 
