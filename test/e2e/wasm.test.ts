@@ -1,20 +1,14 @@
 import t from 'tap';
-import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
 import { sha256 } from '@cosmjs/crypto';
 import { fromBech32, toBech32 } from '@cosmjs/encoding';
-import { secpWallet } from '../helpers/chain.js';
-import { cosmwasmFee as fee, serveTestNode } from '../helpers/e2e.js';
+import { cosmwasmClient, cosmwasmFee as fee } from '../helpers/e2e.js';
 import { contractWasm } from '../contracts/build.js';
 
 /** The bar for contracts: @cosmjs/cosmwasm-stargate deploys and drives a VIVIAN contract unchanged. */
 const wasm = await contractWasm('token');
-const wallet = await secpWallet(2);
-const [alice, bob] = (await wallet.getAccounts()).map((a) => a.address) as [string, string];
-
-const { servers } = await serveTestNode(t, [alice, bob], { rate_limit_per_minute: 0 }, { exitAfter: true });
-const client = await SigningCosmWasmClient.connectWithSigner(servers.rpcUrl, wallet, { broadcastPollIntervalMs: 100 });
+const { addresses, servers, client } = await cosmwasmClient(t, 2);
+const [alice, bob] = addresses as [string, string];
 const FEE = fee(1_500_000);
-t.teardown(() => client.disconnect());
 
 let codeId = 0;
 let token = '';

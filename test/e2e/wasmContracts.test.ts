@@ -1,7 +1,5 @@
 import t from 'tap';
-import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
-import { secpWallet } from '../helpers/chain.js';
-import { cosmwasmFee as fee, serveTestNode } from '../helpers/e2e.js';
+import { cosmwasmClient, cosmwasmFee as fee } from '../helpers/e2e.js';
 import { contractWasm } from '../contracts/build.js';
 import { exampleWasm } from '../contracts/examples.js';
 
@@ -12,13 +10,9 @@ const [nftWasm, multisigWasm, escrowWasm, receiverWasm] = await Promise.all([
   contractWasm('escrow'),
   exampleWasm('nft', 'receiver'),
 ]);
-const wallet = await secpWallet(4);
 // dave is never funded and never signs: his balance shows exactly what the contracts paid him
-const [alice, bob, carol, dave] = (await wallet.getAccounts()).map((a) => a.address) as [string, string, string, string];
-
-const { servers } = await serveTestNode(t, [alice, bob, carol], { rate_limit_per_minute: 0 }, { exitAfter: true });
-const client = await SigningCosmWasmClient.connectWithSigner(servers.rpcUrl, wallet, { broadcastPollIntervalMs: 100 });
-t.teardown(() => client.disconnect());
+const { addresses, client } = await cosmwasmClient(t, 4, 3);
+const [alice, bob, carol, dave] = addresses as [string, string, string, string];
 const FEE = fee(1_500_000);
 const b64json = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64');
 const attr = (events: ReadonlyArray<{ type: string; attributes: ReadonlyArray<{ key: string; value: string }> }>, key: string) =>

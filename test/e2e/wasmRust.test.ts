@@ -1,20 +1,14 @@
 import t from 'tap';
-import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
-import { secpWallet } from '../helpers/chain.js';
-import { cosmwasmFee as fee, serveTestNode } from '../helpers/e2e.js';
+import { cosmwasmClient, cosmwasmFee as fee } from '../helpers/e2e.js';
 import { contractWasm } from '../contracts/build.js';
 import { rustContract } from '../vm/fixtures.js';
 
 /** A cw20 compiled for CosmWasm from Rust (cw-plus cw20-base) deployed and driven by @cosmjs/cosmwasm-stargate, unchanged. */
 const rustToken = rustContract('cw20-base');
 const asToken = await contractWasm('token');
-const wallet = await secpWallet(2);
-const [alice, bob] = (await wallet.getAccounts()).map((a) => a.address) as [string, string];
-
-const { servers } = await serveTestNode(t, [alice, bob], { rate_limit_per_minute: 0 }, { exitAfter: true });
-const client = await SigningCosmWasmClient.connectWithSigner(servers.rpcUrl, wallet, { broadcastPollIntervalMs: 100 });
+const { addresses, servers, client } = await cosmwasmClient(t, 2);
+const [alice, bob] = addresses as [string, string];
 const FEE = fee(1_500_000);
-t.teardown(() => client.disconnect());
 
 const init = { name: 'Same Token', symbol: 'SAME', decimals: 6, initial_balances: [{ address: alice, amount: '1000000' }], mint: { minter: alice, cap: '9000000' } };
 const tokens: Record<'rust' | 'as', string> = { rust: '', as: '' };

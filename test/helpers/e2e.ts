@@ -12,7 +12,8 @@ import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { startServers } from '../../chain/api/index.js';
 import type { NodeConfig } from '../../chain/node/config.js';
 import type { VivianNode } from '../../chain/node/node.js';
-import { makeTestNode, signTx, TEST_MNEMONIC, type TestAccount } from './chain.js';
+import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
+import { makeTestNode, secpWallet, signTx, TEST_MNEMONIC, type TestAccount } from './chain.js';
 
 // ---- the CLI ----
 
@@ -90,6 +91,19 @@ export async function serveTestNode(t: Test, funded: string[], cfg: Partial<Node
  * GasPrice class is not the top-level one, so its clients are given fees rather than a gas price.
  */
 export const cosmwasmFee = (gas: number) => ({ amount: [{ denom: 'uviv', amount: String(Math.ceil(gas * 0.025)) }], gas: String(gas) });
+
+/**
+ * A test node served over RPC/REST with @cosmjs/cosmwasm-stargate connected to it: `accounts` mnemonic accounts, the
+ * first `funded` of them funded (all by default); the client disconnects at the end of the test.
+ */
+export async function cosmwasmClient(t: Test, accounts: number, funded = accounts) {
+  const wallet = await secpWallet(accounts);
+  const addresses = (await wallet.getAccounts()).map((a) => a.address);
+  const { servers } = await serveTestNode(t, addresses.slice(0, funded), { rate_limit_per_minute: 0 }, { exitAfter: true });
+  const client = await SigningCosmWasmClient.connectWithSigner(servers.rpcUrl, wallet, { broadcastPollIntervalMs: 100 });
+  t.teardown(() => client.disconnect());
+  return { wallet, addresses, servers, client };
+}
 
 // ---- signed txs in process ----
 
