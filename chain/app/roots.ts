@@ -1,5 +1,5 @@
 import type { ExecTxResult, Event } from 'cosmjs-types/tendermint/abci/types';
-import { delimitedFieldLength, ProtoWriter, stringLength } from '../codec/protoWriter.js';
+import { delimitedFieldLength, encodeProto, type ProtoWriter, stringLength } from '../codec/protoWriter.js';
 import { sha256 } from '../crypto/hash.js';
 import { readU64be, u64be } from '../store/buckets.js';
 
@@ -78,25 +78,25 @@ function writeEvents(w: ProtoWriter, events: readonly Event[]): void {
  * middle of the whole, between fields 1-6 and field 8.
  */
 export function encodeTxResult(result: ExecTxResult): { bytes: Uint8Array; eventsHash: Uint8Array } {
-  const w = new ProtoWriter();
-  if (result.code !== 0) w.tag(1, 0).varint(result.code);
-  if (result.data.length !== 0) w.tag(2, 2).bytes(result.data);
-  if (result.log !== '') w.tag(3, 2).string(result.log);
-  if (result.info !== '') w.tag(4, 2).string(result.info);
-  if (result.gasWanted !== 0n) w.tag(5, 0).varint64(result.gasWanted);
-  if (result.gasUsed !== 0n) w.tag(6, 0).varint64(result.gasUsed);
-  const eventsStart = w.length;
-  writeEvents(w, result.events);
-  const eventsEnd = w.length;
-  if (result.codespace !== '') w.tag(8, 2).string(result.codespace);
-  const bytes = w.finish();
+  let eventsStart = 0;
+  let eventsEnd = 0;
+  const bytes = encodeProto((w) => {
+    if (result.code !== 0) w.tag(1, 0).varint(result.code);
+    if (result.data.length !== 0) w.tag(2, 2).bytes(result.data);
+    if (result.log !== '') w.tag(3, 2).string(result.log);
+    if (result.info !== '') w.tag(4, 2).string(result.info);
+    if (result.gasWanted !== 0n) w.tag(5, 0).varint64(result.gasWanted);
+    if (result.gasUsed !== 0n) w.tag(6, 0).varint64(result.gasUsed);
+    eventsStart = w.length;
+    writeEvents(w, result.events);
+    eventsEnd = w.length;
+    if (result.codespace !== '') w.tag(8, 2).string(result.codespace);
+  });
   return { bytes, eventsHash: eventsEnd > eventsStart ? sha256(bytes.subarray(eventsStart, eventsEnd)) : new Uint8Array() };
 }
 
 /** A tx's events as committed in its TxInfo leaf: SHA-256 of their protobuf encoding (empty when none). */
 export function eventsHash(events: Event[]): Uint8Array {
   if (events.length === 0) return new Uint8Array();
-  const w = new ProtoWriter();
-  writeEvents(w, events);
-  return sha256(w.finish());
+  return sha256(encodeProto((w) => writeEvents(w, events)));
 }

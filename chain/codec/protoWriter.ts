@@ -1,21 +1,23 @@
 import { utf8Length, utf8Write } from 'cosmjs-types/utf8';
 
-/**
- * A minimal protobuf writer for the few messages the node encodes once per transaction (tx results, ledger
- * leaves). cosmjs-types' writer allocates an operation object per field and per varint; this one writes straight
- * into one growing buffer, sizing nested messages first. Its bytes are exactly cosmjs-types' bytes for the same
- * message: strings go through the same UTF-8 encoder (an ASCII fast path writes the same bytes), int64 fields
- * take the 10-byte two's complement for negatives, and callers apply proto3's zero-value omission as ts-proto does.
- */
 // One scratch buffer per thread, reused by every writer (allocating a buffer per message costs more than writing
 // it). A writer started while another is unfinished gets a buffer of its own.
 let scratch = Buffer.allocUnsafeSlow(16 * 1024);
 let scratchInUse = false;
 
+/**
+ * A minimal protobuf writer for the few messages the node encodes once per transaction (tx results, ledger
+ * leaves, accounts). cosmjs-types' writer allocates an operation object per field and per varint; this one writes
+ * straight into one growing buffer, sizing nested messages first. Its bytes are exactly cosmjs-types' bytes for the
+ * same message: strings go through the same UTF-8 encoder (an ASCII fast path writes the same bytes), int64 fields
+ * take the 10-byte two's complement for negatives, and callers apply proto3's zero-value omission as ts-proto does.
+ * Use it through `encodeProto`, which hands the scratch buffer back even when filling throws.
+ */
 export class ProtoWriter {
   private buf: Buffer;
   private pos = 0;
   private readonly usesScratch: boolean;
+  private released = false;
 
   constructor() {
     this.usesScratch = !scratchInUse;
@@ -104,8 +106,25 @@ export class ProtoWriter {
   finish(): Uint8Array {
     const out = new Uint8Array(this.pos);
     out.set(this.buf.subarray(0, this.pos));
-    if (this.usesScratch) scratchInUse = false;
+    this.release();
     return out;
+  }
+
+  /** Gives the scratch buffer back (finish does; after a throw, encodeProto does). */
+  release(): void {
+    if (this.usesScratch && !this.released) scratchInUse = false;
+    this.released = true;
+  }
+}
+
+/** Runs `fill` on a fresh writer and returns its bytes; the writer's scratch buffer is released whatever happens. */
+export function encodeProto(fill: (w: ProtoWriter) => void): Uint8Array {
+  const w = new ProtoWriter();
+  try {
+    fill(w);
+    return w.finish();
+  } finally {
+    w.release();
   }
 }
 

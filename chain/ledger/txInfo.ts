@@ -4,7 +4,7 @@
  * order, zero values omitted (proto3), exactly what ts-proto's BinaryWriter produces.
  */
 import { BinaryReader, WireType } from 'cosmjs-types/binary';
-import { ProtoWriter } from '../codec/protoWriter.js';
+import { encodeProto } from '../codec/protoWriter.js';
 import { ErrInvalidTxInfo, ErrMalformedTxInfo } from './errors.js';
 import { HASH_LENGTH, leafHash } from './merkle.js';
 
@@ -33,18 +33,18 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function encodeTxInfo(info: TxInfo): Uint8Array {
   validate(info);
-  const w = new ProtoWriter();
-  w.tag(1, WireType.Bytes).bytes(info.txHash);
-  if (info.height !== 0n) w.tag(2, WireType.Varint).varint64(info.height);
-  if (info.index !== 0) w.tag(3, WireType.Varint).varint(info.index);
-  if (info.code !== 0) w.tag(4, WireType.Varint).varint(info.code);
-  if (info.codespace !== '') w.tag(5, WireType.Bytes).string(info.codespace);
-  if (info.gasWanted !== 0n) w.tag(6, WireType.Varint).varint64(info.gasWanted);
-  if (info.gasUsed !== 0n) w.tag(7, WireType.Varint).varint64(info.gasUsed);
-  if (info.eventsHash.length > 0) w.tag(8, WireType.Bytes).bytes(info.eventsHash);
-  if (info.embeddingHash.length > 0) w.tag(9, WireType.Bytes).bytes(info.embeddingHash);
-  if (info.dataHash.length > 0) w.tag(10, WireType.Bytes).bytes(info.dataHash);
-  return w.finish();
+  return encodeProto((w) => {
+    w.tag(1, WireType.Bytes).bytes(info.txHash);
+    if (info.height !== 0n) w.tag(2, WireType.Varint).varint64(info.height);
+    if (info.index !== 0) w.tag(3, WireType.Varint).varint(info.index);
+    if (info.code !== 0) w.tag(4, WireType.Varint).varint(info.code);
+    if (info.codespace !== '') w.tag(5, WireType.Bytes).string(info.codespace);
+    if (info.gasWanted !== 0n) w.tag(6, WireType.Varint).varint64(info.gasWanted);
+    if (info.gasUsed !== 0n) w.tag(7, WireType.Varint).varint64(info.gasUsed);
+    if (info.eventsHash.length > 0) w.tag(8, WireType.Bytes).bytes(info.eventsHash);
+    if (info.embeddingHash.length > 0) w.tag(9, WireType.Bytes).bytes(info.embeddingHash);
+    if (info.dataHash.length > 0) w.tag(10, WireType.Bytes).bytes(info.dataHash);
+  });
 }
 
 /** The accumulator leaf hash of a TxInfo. */

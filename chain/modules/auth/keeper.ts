@@ -2,7 +2,7 @@ import { BaseAccount, ModuleAccount, Params } from 'cosmjs-types/cosmos/auth/v1b
 import { Any } from 'cosmjs-types/google/protobuf/any';
 import { lastDecoded } from '../../codec/lastDecoded.js';
 import { readerOver } from '../../codec/reader.js';
-import { delimitedFieldLength, ProtoWriter, stringLength, varint64Length } from '../../codec/protoWriter.js';
+import { delimitedFieldLength, encodeProto, stringLength, varint64Length } from '../../codec/protoWriter.js';
 import { sha256 } from '../../crypto/hash.js';
 import { parseAddress, toBech32Address } from '../../crypto/addresses.js';
 import { readU64be, u64be } from '../../store/buckets.js';
@@ -62,20 +62,20 @@ function encodeBaseAccountAny(acc: Account): Uint8Array {
     (pk ? delimitedFieldLength(pkBody) : 0) +
     (acc.accountNumber !== 0n ? 1 + varint64Length(acc.accountNumber) : 0) +
     (acc.sequence !== 0n ? 1 + varint64Length(acc.sequence) : 0);
-  const w = new ProtoWriter();
-  w.tag(1, 2).string(BASE_ACCOUNT_TYPE);
-  if (body !== 0) {
-    w.tag(2, 2).varint(body);
-    if (addressLength !== 0) w.tag(1, 2).string(acc.address);
-    if (pk) {
-      w.tag(2, 2).varint(pkBody);
-      if (pk.typeUrl !== '') w.tag(1, 2).string(pk.typeUrl);
-      if (pk.value.length !== 0) w.tag(2, 2).bytes(pk.value);
+  return encodeProto((w) => {
+    w.tag(1, 2).string(BASE_ACCOUNT_TYPE);
+    if (body !== 0) {
+      w.tag(2, 2).varint(body);
+      if (addressLength !== 0) w.tag(1, 2).string(acc.address);
+      if (pk) {
+        w.tag(2, 2).varint(pkBody);
+        if (pk.typeUrl !== '') w.tag(1, 2).string(pk.typeUrl);
+        if (pk.value.length !== 0) w.tag(2, 2).bytes(pk.value);
+      }
+      if (acc.accountNumber !== 0n) w.tag(3, 0).varint64(acc.accountNumber);
+      if (acc.sequence !== 0n) w.tag(4, 0).varint64(acc.sequence);
     }
-    if (acc.accountNumber !== 0n) w.tag(3, 0).varint64(acc.accountNumber);
-    if (acc.sequence !== 0n) w.tag(4, 0).varint64(acc.sequence);
-  }
-  return w.finish();
+  });
 }
 
 /** Decodes a stored account (stored values are never mutated, so the decode views them rather than copying). */
