@@ -8,6 +8,10 @@
  *   c. signed tx  — sign + CheckTx + blocks of BLOCK_TXS through finalizeBlock + commit into LMDB | sign +
  *                   buildBlock (runTx, sender recovery) + build (state commit, state root), per tx; VIVIAN signs
  *                   with ed25519 (its native key) and, in a second series (c'), with secp256k1 like the EVM
+ *   c2. received  — level c as the node sees it: the txs were signed by their wallets before the clock, so the
+ *                   timing covers the bytes a node receives (decode, signature check, execute, commit) | the RLP
+ *                   bytes decoded into fresh tx objects (the sender is recovered inside the timing) + buildBlock +
+ *                   build; ed25519 and secp256k1 series on VIVIAN
  * plus the instrumentation overhead: the same cw20 transfer on the metered module against one compiled without
  * gas and depth metering. Median and p95 per tx over the measured txs (after warm-up); CPU time per tx too, as
  * the machine is shared.
@@ -38,7 +42,7 @@ import type { BlockInfo } from '../../chain/app/context.js';
 import { addressApi, WASM_CAPABILITIES } from '../../chain/modules/wasm/index.js';
 import { Order, WasmVm, type Env, type Host } from '../../vm/index.js';
 import { contractWasm } from '../../test/contracts/build.js';
-import { evmBuildBlock, evmCall, evmRunTx, setupEvm, signedTransfer, syncNonces, type EvmSetup } from './evm/erc20.js';
+import { evmBuildBlock, evmCall, evmRunTx, receivedTransfer, setupEvm, signedTransfer, signedTransferBytes, syncNonces, type EvmSetup } from './evm/erc20.js';
 
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
@@ -305,6 +309,29 @@ for (let b = 0; b < WARMUP / BLOCK_TXS; b++) {
   await evmBlock?.();
 }
 const [vivianSigned, vivianSignedSecp, evmSigned] = (await interleave(TXS / BLOCK_TXS, 1, [cwBlock, secpBlock, evmBlock], BLOCK_TXS)) as [Stats, Stats, Stats | undefined];
+
+// level c2: the blocks of level c signed before the clock (the wallets' work), then received, checked, executed
+// and committed | RLP bytes decoded into fresh txs (sender recovery in the timing) + buildBlock + build
+const preBlocks = WARMUP / BLOCK_TXS + TXS / BLOCK_TXS;
+const preSigned = (series: Sender[], next: () => number) =>
+  Array.from({ length: preBlocks }, () => Array.from({ length: BLOCK_TXS }, () => vivianTransfer(series, token, next())));
+const cwReceived = preSigned(senders, () => cwNext++);
+const secpReceived = preSigned(secpSenders, () => secpNext++);
+const evmReceived = evm && Array.from({ length: preBlocks }, () => Array.from({ length: BLOCK_TXS }, () => signedTransferBytes(evm, ...pair(evmNext++), 1n)));
+let received = 0;
+let secpReceivedAt = 0;
+let evmReceivedAt = 0;
+const cwReceivedBlock = () => commitBlock(node, cwReceived[received++]!);
+const secpReceivedBlock = () => commitBlock(node, secpReceived[secpReceivedAt++]!);
+const evmReceivedBlock = evm && (async () => {
+  parent = await evmBuildBlock(evm, parent!, evmReceived![evmReceivedAt++]!.map((bytes) => receivedTransfer(evm, bytes)));
+});
+for (let b = 0; b < WARMUP / BLOCK_TXS; b++) {
+  cwReceivedBlock();
+  secpReceivedBlock();
+  await evmReceivedBlock?.();
+}
+const [vivianReceived, vivianReceivedSecp, evmReceivedStats] = (await interleave(TXS / BLOCK_TXS, 1, [cwReceivedBlock, secpReceivedBlock, evmReceivedBlock], BLOCK_TXS)) as [Stats, Stats, Stats | undefined];
 await cleanup();
 
 const f = (x: number) => x.toFixed(1);
@@ -318,9 +345,12 @@ row('a. VM only', vivianVm, evmVm);
 row('b. full tx, no signature', vivianTx, evmTx);
 row(`c. signed + commit (${BLOCK_TXS}/block)`, vivianSigned, evmSigned);
 row('c\'. same, VIVIAN secp256k1', vivianSignedSecp, evmSigned);
+row('c2. received + commit (ed25519)', vivianReceived, evmReceivedStats);
+row('c2\'. received, VIVIAN secp256k1', vivianReceivedSecp, evmReceivedStats);
 console.log(`instrumentation: metered ${f(vivianVm.median)} µs vs unmetered ${f(vivianVmUnmetered.median)} µs per transfer = ${overhead.toFixed(2)}x`);
 console.log('both sides alternate chunks of txs (blocks at level c), so they share the machine\'s load; CPU = user + system time of the process per tx; level c per tx = a block\'s time / its txs');
 console.log('VIVIAN signs with ed25519 (its native key; c\' with secp256k1, as the EVM), the EVM with secp256k1; both sign with @noble/curves for secp256k1');
+console.log('c2: the same blocks with the txs signed before the clock, as a node receives them (both sides still check every signature)');
 if (json) {
   const r2 = (x: number | undefined) => (x === undefined ? null : +x.toFixed(2));
   const levels = { vm: [vivianVm, evmVm], tx: [vivianTx, evmTx], signed: [vivianSigned, evmSigned] } as const;
@@ -341,6 +371,11 @@ if (json) {
   out.vivian_signed_secp256k1_p95_us = r2(vivianSignedSecp.p95);
   out.vivian_signed_secp256k1_cpu_us = r2(vivianSignedSecp.cpu);
   out.speedup_signed_secp256k1 = evmSigned ? r2(evmSigned.median / vivianSignedSecp.median) : null;
+  out.vivian_received_us = r2(vivianReceived.median);
+  out.vivian_received_secp256k1_us = r2(vivianReceivedSecp.median);
+  out.evm_received_us = r2(evmReceivedStats?.median);
+  out.speedup_received = evmReceivedStats ? r2(evmReceivedStats.median / vivianReceived.median) : null;
+  out.speedup_received_secp256k1 = evmReceivedStats ? r2(evmReceivedStats.median / vivianReceivedSecp.median) : null;
   out.vivian_vm_unmetered_us = r2(vivianVmUnmetered.median);
   out.instrumentation_overhead = r2(overhead);
   out.txs = TXS;

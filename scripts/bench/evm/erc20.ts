@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBlock, type Block } from '@ethereumjs/block';
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
-import { createFeeMarket1559Tx, type FeeMarket1559Tx } from '@ethereumjs/tx';
+import { createFeeMarket1559Tx, createTxFromRLP, type FeeMarket1559Tx } from '@ethereumjs/tx';
 import { Account, Address, createAddressFromPrivateKey, hexToBytes } from '@ethereumjs/util';
 import { buildBlock, createVM, runTx, type VM } from '@ethereumjs/vm';
 import solc from 'solc';
@@ -128,6 +128,16 @@ export function signedTransfer(s: EvmSetup, from: number, to: number, value: big
     { nonce, to: s.token, data: transferCalldata(s.holders[to]!.address, value), gasLimit: 100_000n, value: 0n, chainId: 1n, ...GAS_PRICE },
     { common: s.common },
   ).sign(s.holders[from]!.key);
+}
+
+/** A signed transfer as the bytes a node receives (RLP), for level c2. */
+export function signedTransferBytes(s: EvmSetup, from: number, to: number, value: bigint): Uint8Array {
+  return signedTransfer(s, from, to, value).serialize();
+}
+
+/** Received bytes decoded into a fresh tx object: its sender is not recovered yet (that happens in runTx). */
+export function receivedTransfer(s: EvmSetup, bytes: Uint8Array): FeeMarket1559Tx {
+  return createTxFromRLP(bytes, { common: s.common }) as FeeMarket1559Tx;
 }
 
 /** Level a: the EVM call alone (no tx envelope, no nonce or fee), against the trie-backed state manager. */
