@@ -119,7 +119,8 @@ export class MempoolReactor {
   private readonly seen = new SeenSet(200_000);
   private readonly queue: Array<{ peer: string; tx: Uint8Array; ready: boolean }> = [];
   private head = 0;
-  private scheduled = false;
+  private scheduled: NodeJS.Immediate | null = null;
+  private stopped = false;
 
   constructor(
     private readonly sw: P2PSwitch,
@@ -147,14 +148,23 @@ export class MempoolReactor {
     });
   }
 
+  /** No more checks: the node is stopping (a slice must not reach a closed store). Queued txs are dropped. */
+  stop(): void {
+    this.stopped = true;
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    this.queue.length = 0;
+    this.head = 0;
+  }
+
   private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.checkSlice());
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = setImmediate(() => this.checkSlice());
   }
 
   private checkSlice(): void {
-    this.scheduled = false;
+    this.scheduled = null;
+    if (this.stopped) return;
     const until = performance.now() + CHECK_SLICE_MS;
     while (this.head < this.queue.length && this.queue[this.head]!.ready && performance.now() < until) {
       const { peer, tx } = this.queue[this.head++]!;

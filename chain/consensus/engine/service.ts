@@ -190,6 +190,7 @@ export class BftService {
   async stop(): Promise<void> {
     if (this.blockedPeersFile !== '') unwatchFile(this.blockedPeersFile);
     this.engine.stop();
+    this.mempoolReactor.stop();
     this.pex.stop();
     await this.p2p.stop();
     this.wal?.close();

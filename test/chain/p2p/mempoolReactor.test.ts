@@ -16,8 +16,8 @@ function harness(preVerify?: (tx: Uint8Array) => Promise<void>) {
     broadcast: (_ch: number, payload: Uint8Array) => relayed.push(payload[0]!),
   } as unknown as P2PSwitch;
   const mempool = { add: (tx: Uint8Array) => (checked.push(tx[0]!), { result: { code: 0 } }) } as unknown as Mempool;
-  new MempoolReactor(sw, mempool, preVerify);
-  return { deliver: (n: number) => deliver('peer', Uint8Array.of(n)), checked, relayed };
+  const reactor = new MempoolReactor(sw, mempool, preVerify);
+  return { deliver: (n: number) => deliver('peer', Uint8Array.of(n)), checked, relayed, reactor };
 }
 
 t.test('CheckTx waits for each verification and keeps the arrival order', async (t) => {
@@ -52,4 +52,18 @@ t.test('without a verifier, txs go straight to CheckTx', async (t) => {
   const h = harness();
   h.deliver(7);
   t.ok(await until(() => h.checked.length === 1, 2000));
+});
+
+t.test('after stop, nothing reaches CheckTx: not the queued txs, not those whose verification ends later', async (t) => {
+  const release = new Map<number, () => void>();
+  const h = harness((tx) => new Promise<void>((r) => release.set(tx[0]!, r)));
+  h.deliver(1);
+  h.deliver(2);
+  release.get(1)!(); // a slice is scheduled for tx 1
+  await Promise.resolve();
+  h.reactor.stop(); // the node stops (its store is about to close)
+  release.get(2)!();
+  h.deliver(3);
+  await new Promise((r) => setTimeout(r, 30));
+  t.same(h.checked, [], 'no CheckTx ran after the stop');
 });
