@@ -40,13 +40,13 @@ export function hash160(data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('ripemd160').update(inner).digest());
 }
 
+const txHashes = new WeakMap<Uint8Array, Uint8Array>();
+
 /**
  * SHA-256 of a tx's bytes, remembered by the identity of the byte array: the mempool, the decoder, the block's
  * data hash and the ledger all ask for the same tx's hash, and a tx's bytes are never mutated once received.
  * The returned hash is shared: read-only.
  */
-const txHashes = new WeakMap<Uint8Array, Uint8Array>();
-
 export function txHash(bytes: Uint8Array): Uint8Array {
   let h = txHashes.get(bytes);
   if (h === undefined) {

@@ -35,26 +35,10 @@ function indexable(pair: string): boolean {
 }
 
 /**
- * The distinct indexed attributes of one tx as "type.key=value" (long ones left out). tx.hash is found through
- * TxByHash and tx.height through the block's version run, so neither is indexed.
- */
-export function txIndexPairs(t: IndexedTx): string[] {
-  const seen = new Set<string>();
-  for (const e of t.result.events) {
-    for (const a of e.attributes) {
-      if (!a.index) continue;
-      // the same attribute often repeats (message.sender from the ante and from each message): one entry is enough
-      const pair = `${e.type}.${a.key}=${a.value}`;
-      if (indexable(pair)) seen.add(pair);
-    }
-  }
-  return [...seen];
-}
-
-/**
- * One block's index rows: for each attribute, the key for this height and the versions that carry it. Grouped by
- * "type.key" and then by value (the type and key strings recur, their hashes cached), so a pair string is built
- * once per row instead of once per attribute.
+ * One block's index rows: for each indexed attribute "type.key=value" (long ones left out; tx.hash is found through
+ * TxByHash and tx.height through the block's version run, so neither is indexed), the key for this height and the
+ * versions that carry it. Grouped by "type.key" and then by value (the type and key strings recur, their hashes
+ * cached), so a pair string is built once per row instead of once per attribute.
  */
 export function blockIndexRows(height: bigint, txs: readonly IndexedTx[]): Array<[Uint8Array, Uint8Array]> {
   const byAttribute = new Map<string, Map<string, Map<string, bigint[]>>>();

@@ -595,8 +595,13 @@ export class WasmKeeper {
       }
       if (kind === 'bank' && variant === 'all_denom_metadata') {
         // cosmwasm-std PageRequest {key: Binary | null, limit: u32, reverse: bool}, paged as the SDK pages
-        const p = (args.pagination ?? {}) as { key?: string | null; limit?: number; reverse?: boolean };
-        const page = { key: p.key ? fromB64(p.key, 'pagination key') : new Uint8Array(), offset: 0n, limit: BigInt(p.limit ?? 0), countTotal: false, reverse: p.reverse === true };
+        const p = (args.pagination ?? {}) as { key?: unknown; limit?: unknown; reverse?: unknown };
+        const limit = p.limit ?? 0;
+        if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > 0xffff_ffff) {
+          throw WasmErrors.Invalid(`pagination limit ${JSON.stringify(limit)} is not a u32`);
+        }
+        const key = p.key === undefined || p.key === null ? new Uint8Array() : fromB64(p.key, 'pagination key');
+        const page = { key, offset: 0n, limit: BigInt(limit), countTotal: false, reverse: p.reverse === true };
         const { items, pagination } = paginate(store, METADATA_PREFIX, page, (_k, v) => protoJson(Metadata, Metadata.decode(v)));
         return ok({ metadata: items, next_key: pagination.nextKey.length ? b64(pagination.nextKey) : null });
       }

@@ -255,6 +255,8 @@ t.test('contract queries of the chain: stargate (JSON), grpc (protobuf), staking
   t.same(second.metadata.map((m: { base: string }) => m.base), ['uccc']);
   t.equal(second.next_key, null, 'the last page');
   t.same(okJson(ask({ bank: { all_denom_metadata: {} } })).metadata.length, 3, 'without pagination: the default page');
+  t.match(ask({ bank: { all_denom_metadata: { pagination: { key: null, limit: 1.5, reverse: false } } } }), { ok: { error: /pagination limit 1.5 is not a u32/ } }, 'a bad limit is the contract\'s error');
+  t.match(ask({ bank: { all_denom_metadata: { pagination: { key: 7, limit: 1, reverse: false } } } }), { ok: { error: /pagination key is not base64/ } });
 });
 
 t.test('deterministic: the same Rust contract calls use the same gas on two fresh chains', async (t) => {
