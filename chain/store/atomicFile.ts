@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -9,8 +9,11 @@ import { dirname } from 'node:path';
  */
 export function writeFileAtomic(path: string, chunks: Uint8Array | readonly Uint8Array[], opts: { mode?: number } = {}): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', opts.mode ?? 0o644);
+  // one fixed temp name per file: a crash mid-write leaves at most one stale temp, which the next write removes
+  // first (reusing it would keep its permissions, not `mode`)
+  const tmp = `${path}.tmp`;
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
   try {
     for (const c of chunks instanceof Uint8Array ? [chunks] : chunks) {
       for (let done = 0; done < c.length; ) done += writeSync(fd, c, done, c.length - done);

@@ -16,9 +16,9 @@
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../../store/atomicFile.js';
 import { Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
 import { sha256 } from '../../crypto/hash.js';
+import { writeFileAtomic } from '../../store/atomicFile.js';
 import { WalErrors } from './errors.js';
 
 export type WalRecord =
@@ -106,10 +106,9 @@ export class ConsensusWal {
     if (keep.length === 0 && this.records.length > 0) keep.push(this.records[this.records.length - 1]!);
     const frames = keep.map(encodeFrame);
     writeFileAtomic(this.path, frames);
-    const off = frames.reduce((n, f) => n + f.length, 0);
     closeSync(this.fd);
     this.fd = openSync(this.path, 'r+');
-    this.size = off;
+    this.size = frames.reduce((n, f) => n + f.length, 0);
     this.records.splice(0, this.records.length, ...keep);
   }
 
