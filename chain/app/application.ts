@@ -27,7 +27,8 @@ import { keyValueLedgerNodeStore, ledgerNodeKey } from '../ledger/keys.js';
 import { Bucket, readU64be, u64be } from '../store/buckets.js';
 import { BranchStore } from '../store/branch.js';
 import { HistoricalState, writeHistory } from '../store/history.js';
-import { concatBytes, type KVReader } from '../store/kv.js';
+import type { KVReader } from '../store/kv.js';
+import { encodeKeyList } from '../store/keyList.js';
 import type { NodeDb, WriteBatch } from '../store/nodeDb.js';
 import { StateTree, type TreeBatchResult } from '../store/stateTree/tree.js';
 import type { StateProof } from '../store/stateTree/proof.js';
@@ -58,7 +59,6 @@ import { vectorBytes } from '../vectorIndex/vector.js';
 
 export const APP_VERSION = '0.1.0';
 const enc = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 const dec = new TextDecoder();
 
 /** What a committed block hands to the parts that store or publish alongside the app (block store, indexes). */
@@ -524,8 +524,7 @@ export class VivianApp {
     }
     writeHistory(batch, height, changes);
     for (const [k, node] of tree.newNodes) batch.put(Bucket.StateTreeNode, k, node);
-    const at = u64be(height);
-    for (const k of tree.staleNodes) batch.put(Bucket.StateTreeStale, concatBytes(at, k), EMPTY);
+    if (tree.staleNodes.length > 0) batch.put(Bucket.StateTreeStale, u64be(height), encodeKeyList(tree.staleNodes));
   }
 
   private registerServiceQueries(): void {

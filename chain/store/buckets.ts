@@ -10,9 +10,9 @@ export const Bucket = {
   StateHistory: 0x11,
   /** state tree nodes, keyed by the tree (see store/stateTree). */
   StateTreeNode: 0x12,
-  /** uint64be(height) ++ node key -> empty: tree nodes made stale at height, for pruning. */
+  /** uint64be(height) -> key list (keyList.ts): tree nodes made stale at height, for pruning (earlier releases wrote uint64be(height) ++ node key -> empty). */
   StateTreeStale: 0x13,
-  /** uint64be(height) ++ state key -> empty: keys changed at height (written only when pruning is on). */
+  /** uint64be(height) -> key list: state keys changed at height, written only when pruning is on (earlier: uint64be(height) ++ state key -> empty). */
   StateChangedAt: 0x14,
 
   // ---- the ledger: the vector of transactions ----
@@ -72,8 +72,23 @@ export function bucketKey(bucket: BucketId, ...parts: Uint8Array[]): Uint8Array 
 /** Unsigned 64-bit big-endian: keys sort in numeric order. */
 export function u64be(n: bigint | number): Uint8Array {
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  writeU64be(out, 0, n);
   return out;
+}
+
+/** Writes uint64be(n) at `offset` (n taken modulo 2^64, as DataView.setBigUint64 does). */
+export function writeU64be(out: Uint8Array, offset: number, n: bigint | number): void {
+  // Heights and versions fit in a double: write them with integer arithmetic. (A DataView would make V8 move
+  // a small array's storage off the heap, which costs more than the write; this runs for every key built.)
+  const v = typeof n === 'bigint' && n >= 0n && n <= 0x1f_ffff_ffff_ffffn ? Number(n) : n;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
+    const hi = Math.floor(v / 0x1_0000_0000);
+    const lo = v >>> 0;
+    out[offset] = hi >>> 24; out[offset + 1] = (hi >>> 16) & 0xff; out[offset + 2] = (hi >>> 8) & 0xff; out[offset + 3] = hi & 0xff;
+    out[offset + 4] = lo >>> 24; out[offset + 5] = (lo >>> 16) & 0xff; out[offset + 6] = (lo >>> 8) & 0xff; out[offset + 7] = lo & 0xff;
+    return;
+  }
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setBigUint64(offset, BigInt(n));
 }
 
 export function readU64be(b: Uint8Array, offset = 0): bigint {

@@ -1,6 +1,7 @@
 import type { CommitParticipant, CommittedBlock } from '../app/application.js';
 import { pruneTxIndex } from '../indexer/prune.js';
-import { Bucket, u64be } from './buckets.js';
+import { Bucket, u64be, type BucketId } from './buckets.js';
+import { decodeKeyList, encodeKeyList } from './keyList.js';
 import type { ChainReader } from './chainReader.js';
 import { escapeKey } from './history.js';
 import { concatBytes } from './kv.js';
@@ -28,27 +29,37 @@ export class StatePruner implements CommitParticipant {
   stage(batch: WriteBatch, block: CommittedBlock): void {
     const height = block.height;
     // remember which keys changed here, so their older history can be found when this height is the boundary
-    for (const k of block.changedKeys) batch.put(Bucket.StateChangedAt, concatBytes(u64be(height), k), new Uint8Array());
+    if (block.changedKeys.length > 0) batch.put(Bucket.StateChangedAt, u64be(height), encodeKeyList(block.changedKeys));
     const boundary = height - this.keepRecent;
     if (boundary < this.reader.initialHeight()) return;
     const h = u64be(boundary);
     const next = u64be(boundary + 1n);
     // tree nodes no version >= boundary can reach
-    for (const [k] of this.db.range(Bucket.StateTreeStale, h, next)) {
-      batch.del(Bucket.StateTreeNode, k.subarray(8));
-      batch.del(Bucket.StateTreeStale, k);
-    }
+    for (const nodeKey of this.perHeightKeys(batch, Bucket.StateTreeStale, h, next)) batch.del(Bucket.StateTreeNode, nodeKey);
     // history rows of keys changed at the boundary that are older than it: the boundary row supersedes them
-    for (const [k] of this.db.range(Bucket.StateChangedAt, h, next)) {
-      const stateKey = k.subarray(8);
+    for (const stateKey of this.perHeightKeys(batch, Bucket.StateChangedAt, h, next)) {
       const prefix = concatBytes(escapeKey(stateKey), Uint8Array.of(0, 1));
       // rows are ordered newest first (inverted height): those after the boundary row are older
       for (const [hk] of this.db.range(Bucket.StateHistory, concatBytes(prefix, u64be(MAX - boundary + 1n)), concatBytes(prefix, u64be(MAX), Uint8Array.of(0)))) {
         batch.del(Bucket.StateHistory, hk);
       }
-      batch.del(Bucket.StateChangedAt, k);
     }
     pruneTxIndex(this.reader, batch, boundary, boundary + 1n);
     batch.put(Bucket.Meta, enc.encode('earliest_state_height'), u64be(boundary));
+  }
+
+  /**
+   * The keys a per-height bookkeeping bucket lists for one height, deleting its rows: one row
+   * uint64be(height) -> key list (keyList.ts), or, as written by earlier releases, one row per key
+   * uint64be(height) ++ key -> empty.
+   */
+  private perHeightKeys(batch: WriteBatch, bucket: BucketId, height: Uint8Array, next: Uint8Array): Uint8Array[] {
+    const keys: Uint8Array[] = [];
+    for (const [k, v] of this.db.range(bucket, height, next)) {
+      if (k.length === 8) keys.push(...decodeKeyList(v));
+      else keys.push(k.subarray(8));
+      batch.del(bucket, k);
+    }
+    return keys;
   }
 }
