@@ -1,4 +1,4 @@
-import { Bucket, readU64be, u64be } from './buckets.js';
+import { Bucket, readU64be, u64be, writeU64be } from './buckets.js';
 import { concatBytes, type Entry, type KVReader } from './kv.js';
 import type { NodeDb, WriteBatch } from './nodeDb.js';
 
@@ -10,6 +10,8 @@ import type { NodeDb, WriteBatch } from './nodeDb.js';
  */
 const MAX = 0xffff_ffff_ffff_ffffn;
 const TERMINATOR = Uint8Array.of(0x00, 0x01);
+const DELETED = Uint8Array.of(0);
+const PRESENT = Uint8Array.of(1);
 
 export function escapeKey(key: Uint8Array): Uint8Array {
   let zeros = 0;
@@ -33,13 +35,26 @@ function unescapeKey(esc: Uint8Array): Uint8Array {
 }
 
 export function historyKey(key: Uint8Array, height: bigint): Uint8Array {
-  return concatBytes(escapeKey(key), TERMINATOR, u64be(MAX - height));
+  let zeros = 0;
+  for (let i = 0; i < key.length; i++) if (key[i] === 0) zeros++;
+  const out = new Uint8Array(key.length + zeros + 10);
+  let j = 0;
+  for (let i = 0; i < key.length; i++) {
+    out[j++] = key[i]!;
+    if (key[i] === 0) out[j++] = 0xff;
+  }
+  out[j] = TERMINATOR[0]!;
+  out[j + 1] = TERMINATOR[1]!;
+  // uint64be(MAX - height) is uint64be(height) with every bit flipped
+  writeU64be(out, j + 2, height);
+  for (let i = j + 2; i < out.length; i++) out[i] = ~out[i]! & 0xff;
+  return out;
 }
 
 /** Stages the history rows for one block's state changes. */
 export function writeHistory(batch: WriteBatch, height: bigint, changes: Array<[Uint8Array, Uint8Array | null]>): void {
   for (const [k, v] of changes) {
-    batch.put(Bucket.StateHistory, historyKey(k, height), v === null ? Uint8Array.of(0) : concatBytes(Uint8Array.of(1), v));
+    batch.put(Bucket.StateHistory, historyKey(k, height), v === null ? DELETED : concatBytes(PRESENT, v));
   }
 }
 

@@ -1,11 +1,12 @@
+import { writeU64be } from './buckets.js';
+
 /**
  * A list of ledger versions as an index row's value: uint64be each, ascending. Index rows that are keyed by
  * block height (one row per attribute per block) list the block's txs that carry the attribute.
  */
 export function encodeVersionList(versions: readonly (bigint | number)[]): Uint8Array {
   const out = new Uint8Array(8 * versions.length);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < versions.length; i++) view.setBigUint64(8 * i, BigInt(versions[i]!));
+  for (let i = 0; i < versions.length; i++) writeU64be(out, 8 * i, versions[i]!);
   return out;
 }
 
