@@ -22,7 +22,7 @@ import {
 import { SimulateRequest, SimulateResponse } from 'cosmjs-types/cosmos/tx/v1beta1/service';
 import { decodeTx, type DecodedTx } from '../codec/tx.js';
 import { sha256, txHash } from '../crypto/hash.js';
-import { LedgerAccumulator, encodeTxInfo, leafHash, type TxInfo } from '../ledger/index.js';
+import { LedgerAccumulator, encodeLedgerEntry, encodeTxInfo, leafHash, type TxInfo } from '../ledger/index.js';
 import { keyValueLedgerNodeStore, ledgerNodeKey } from '../ledger/keys.js';
 import { Bucket, readU64be, u64be } from '../store/buckets.js';
 import { BranchStore } from '../store/branch.js';
@@ -423,10 +423,7 @@ export class VivianApp {
         }
         for (const t of block.txs) {
           const v = u64be(t.version);
-          batch.put(Bucket.LedgerLeaf, v, t.leafData);
-          batch.put(Bucket.TxRaw, v, t.bytes);
-          batch.put(Bucket.TxResult, v, t.resultBytes);
-          if (t.embedding) batch.put(Bucket.TxEmbedding, v, vectorBytes(t.embedding));
+          batch.put(Bucket.LedgerEntry, v, encodeLedgerEntry(t.leafData, t.bytes, t.resultBytes, t.embedding && vectorBytes(t.embedding)));
           // a tx hash seen twice (the same bytes in two blocks) keeps its first version
           if (!this.db.get(Bucket.TxByHash, t.hash)) batch.put(Bucket.TxByHash, t.hash, v);
         }

@@ -14,4 +14,5 @@ export * from './accumulator.js';
 export * from './proofs.js';
 export * from './txInfo.js';
 export * from './keys.js';
+export * from './entry.js';
 export { toUint64, type Uint64Input } from './uint64.js';

@@ -3,37 +3,23 @@
  * store over any synchronous key-value getter. Proof generation builds a node key per tree level, so these
  * write their bytes directly into one allocation (several times faster than composing u64be + bucketKey).
  */
-import { Bucket } from '../store/buckets.js';
+import { Bucket, writeU64be } from '../store/buckets.js';
 import type { LedgerNodeStore } from './accumulator.js';
-
-/** Writes `value` (< 2^64) as uint64 big-endian at `offset`. */
-function putU64be(out: Uint8Array, offset: number, value: bigint): void {
-  const hi = Number(value >> 32n);
-  const lo = Number(value & 0xffff_ffffn);
-  out[offset] = hi >>> 24;
-  out[offset + 1] = hi >>> 16;
-  out[offset + 2] = hi >>> 8;
-  out[offset + 3] = hi;
-  out[offset + 4] = lo >>> 24;
-  out[offset + 5] = lo >>> 16;
-  out[offset + 6] = lo >>> 8;
-  out[offset + 7] = lo;
-}
 
 /** LedgerNode: uint8 level ++ uint64be(index) -> 32-byte frozen node hash. */
 export function ledgerNodeKey(level: number, index: bigint): Uint8Array {
   const key = new Uint8Array(10);
   key[0] = Bucket.LedgerNode;
   key[1] = level;
-  putU64be(key, 2, index);
+  writeU64be(key, 2, index);
   return key;
 }
 
-/** LedgerLeaf: uint64be(version) -> TxInfo bytes. */
-export function ledgerLeafKey(version: bigint): Uint8Array {
+/** LedgerEntry: uint64be(version) -> the tx's ledger entry (entry.ts). */
+export function ledgerEntryKey(version: bigint): Uint8Array {
   const key = new Uint8Array(9);
-  key[0] = Bucket.LedgerLeaf;
-  putU64be(key, 1, version);
+  key[0] = Bucket.LedgerEntry;
+  writeU64be(key, 1, version);
   return key;
 }
 

@@ -18,16 +18,18 @@ export const Bucket = {
   // ---- the ledger: the vector of transactions ----
   /** uint8 level ++ uint64be(index) -> 32-byte frozen node hash of the RFC 9162 accumulator. */
   LedgerNode: 0x20,
-  /** uint64be(version) -> TxInfo bytes (the leaf data). */
+  /** uint64be(version) -> TxInfo bytes (the leaf data). Written by earlier releases; now part of LedgerEntry. */
   LedgerLeaf: 0x21,
-  /** uint64be(version) -> TxRaw bytes. */
+  /** uint64be(version) -> TxRaw bytes. Written by earlier releases; now part of LedgerEntry. */
   TxRaw: 0x22,
-  /** uint64be(version) -> ExecTxResult bytes. */
+  /** uint64be(version) -> ExecTxResult bytes. Written by earlier releases; now part of LedgerEntry. */
   TxResult: 0x23,
   /** 32-byte tx hash -> uint64be(version). */
   TxByHash: 0x24,
-  /** uint64be(version) -> int8 embedding of the tx. */
+  /** uint64be(version) -> int8 embedding of the tx. Written by earlier releases; now part of LedgerEntry. */
   TxEmbedding: 0x25,
+  /** uint64be(version) -> the tx's leaf data, TxRaw, ExecTxResult and embedding in one row (ledger/entry.ts). */
+  LedgerEntry: 0x26,
 
   // ---- blocks ----
   /** uint64be(height) -> tendermint.types.Block bytes. */

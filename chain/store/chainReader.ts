@@ -4,6 +4,7 @@ import { ExecTxResult } from 'cosmjs-types/tendermint/abci/types';
 import { decodeBlockResults } from '../app/application.js';
 import { decodeRoots, type Roots } from '../app/roots.js';
 import { decodeTxInfo, type TxInfo } from '../ledger/txInfo.js';
+import { decodeLedgerEntry, type LedgerEntry } from '../ledger/entry.js';
 import { Bucket, readU64be, u64be } from './buckets.js';
 import type { NodeDb } from './nodeDb.js';
 
@@ -68,19 +69,40 @@ export class ChainReader {
   }
 
   txByVersion(version: bigint): StoredTx | undefined {
-    const v = u64be(version);
-    const leaf = this.db.get(Bucket.LedgerLeaf, v);
-    if (!leaf) return undefined;
-    const info = decodeTxInfo(leaf);
+    const entry = this.ledgerEntry(version);
+    if (!entry) return undefined;
+    const info = decodeTxInfo(entry.leaf);
     return {
       version,
       hash: info.txHash,
       height: info.height,
       index: info.index,
-      tx: this.db.get(Bucket.TxRaw, v)!,
-      result: ExecTxResult.decode(this.db.get(Bucket.TxResult, v)!),
-      leafData: leaf,
+      tx: entry.tx,
+      result: ExecTxResult.decode(entry.result),
+      leafData: entry.leaf,
       info,
+    };
+  }
+
+  /** A committed version's embedding (empty when it has none), without decoding the rest of its entry. */
+  embedding(version: bigint | number): Uint8Array | undefined {
+    const v = u64be(version);
+    const row = this.db.get(Bucket.LedgerEntry, v);
+    return row ? decodeLedgerEntry(row).embedding : this.db.get(Bucket.TxEmbedding, v);
+  }
+
+  /** A committed version's stored parts: one LedgerEntry row, or the separate rows earlier releases wrote. */
+  ledgerEntry(version: bigint | number): LedgerEntry | undefined {
+    const v = u64be(version);
+    const row = this.db.get(Bucket.LedgerEntry, v);
+    if (row) return decodeLedgerEntry(row);
+    const leaf = this.db.get(Bucket.LedgerLeaf, v);
+    if (!leaf) return undefined;
+    return {
+      leaf,
+      tx: this.db.get(Bucket.TxRaw, v)!,
+      result: this.db.get(Bucket.TxResult, v)!,
+      embedding: this.db.get(Bucket.TxEmbedding, v) ?? new Uint8Array(0),
     };
   }
 

@@ -1,6 +1,6 @@
 /**
  * Ledger benchmark: ledgers of 10^3, 10^5 and 10^6 transactions (--quick stops at 10^5) stored in a real LMDB
- * environment under a temporary directory, with the node's key layout (LedgerNode, LedgerLeaf, TxByHash) and
+ * environment under a temporary directory, with the node's key layout (LedgerNode, LedgerEntry, TxByHash) and
  * 10,000 appends per write transaction. Measures the append rate, random lookups by version and by tx hash,
  * inclusion-proof generation (frozen nodes from LMDB, levels >= 8 cached in memory) and verification, and proof size.
  * Usage: tsx scripts/bench/ledger.ts [--quick] [--json]   (--json adds a last line of JSON figures)
@@ -20,13 +20,16 @@ import {
   encodeTxInfo,
   keyValueLedgerNodeStore,
   leafHash,
-  ledgerLeafKey,
+  ledgerEntryKey,
+  encodeLedgerEntry,
+  decodeLedgerEntry,
   ledgerNodeKey,
   txByHashKey,
   verifyInclusion,
   type TxInfo,
 } from '../../chain/ledger/index.js';
 
+const EMPTY = new Uint8Array(0);
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
 const sizes = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000];
@@ -120,7 +123,7 @@ function runSize(n: number): SizeResult {
         const info = txInfoOf(v);
         const bytes = encodeTxInfo(info);
         leaves.push(leafHash(bytes));
-        puts.push([ledgerLeafKey(BigInt(v)), bytes], [txByHashKey(info.txHash), u64be(v)]);
+        puts.push([ledgerEntryKey(BigInt(v)), encodeLedgerEntry(bytes, EMPTY, EMPTY)], [txByHashKey(info.txHash), u64be(v)]);
       }
       for (const leaf of leaves) acc.append(leaf);
       const writeStart = performance.now();
@@ -143,11 +146,11 @@ function runSize(n: number): SizeResult {
     const hashes = versions.map(txHashOf);
     let check = 0;
     const lookupVersionUs = timePerCall(LOOKUPS, (i) => {
-      check += decodeTxInfo(db.get(ledgerLeafKey(BigInt(versions[i]!)))!).index;
+      check += decodeTxInfo(decodeLedgerEntry(db.get(ledgerEntryKey(BigInt(versions[i]!)))!).leaf).index;
     });
     const lookupHashUs = timePerCall(LOOKUPS, (i) => {
       const version = readU64be(db.get(txByHashKey(hashes[i]!))!);
-      check += decodeTxInfo(db.get(ledgerLeafKey(version))!).index;
+      check += decodeTxInfo(decodeLedgerEntry(db.get(ledgerEntryKey(version))!).leaf).index;
     });
 
     const size = BigInt(n);

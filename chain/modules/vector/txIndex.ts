@@ -174,7 +174,7 @@ export class TxVectorIndex implements CommitParticipant {
 
   /** A committed version's embedding, from the store (the authority; the index is a cache of it). */
   storedVector(version: number | bigint): Vector | undefined {
-    const b = this.db.get(Bucket.TxEmbedding, u64be(version));
+    const b = this.reader.embedding(version);
     if (!b || b.length !== this.dimension) return undefined;
     return new Int8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
   }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { Bucket, bucketKey, u64be } from '../../../chain/store/buckets.js';
 import { LedgerAccumulator, MemoryLedgerNodeStore } from '../../../chain/ledger/accumulator.js';
-import { keyValueLedgerNodeStore, ledgerLeafKey, ledgerNodeKey, txByHashKey } from '../../../chain/ledger/keys.js';
+import { keyValueLedgerNodeStore, ledgerEntryKey, ledgerNodeKey, txByHashKey } from '../../../chain/ledger/keys.js';
 import { hex, sampleLeaves } from './rfc9162Reference.js';
 
 t.test('keys follow the layout in buckets.ts', async (t) => {
@@ -11,12 +11,12 @@ t.test('keys follow the layout in buckets.ts', async (t) => {
     fc.property(fc.nat(63), u64, (level, index) => {
       return (
         hex(ledgerNodeKey(level, index)) === hex(bucketKey(Bucket.LedgerNode, Uint8Array.of(level), u64be(index))) &&
-        hex(ledgerLeafKey(index)) === hex(bucketKey(Bucket.LedgerLeaf, u64be(index)))
+        hex(ledgerEntryKey(index)) === hex(bucketKey(Bucket.LedgerEntry, u64be(index)))
       );
     }),
   );
   t.equal(hex(ledgerNodeKey(3, 0x0102030405060708n)), '20030102030405060708');
-  t.equal(hex(ledgerLeafKey((1n << 64n) - 1n)), '21ffffffffffffffff');
+  t.equal(hex(ledgerEntryKey((1n << 64n) - 1n)), '26ffffffffffffffff');
   const h = new Uint8Array(32).fill(7);
   t.equal(hex(txByHashKey(h)), '24' + '07'.repeat(32));
 });
