@@ -22,6 +22,8 @@ export interface NodeDbOptions {
  * `commit` runs one write transaction: a block's whole change set lands together or not at all.
  */
 export class NodeDb {
+  private readonly keyScratch = new Uint8Array(4096);
+
   private constructor(private readonly db: RootDatabase<Buffer, Buffer>) {}
 
   static open(path: string, opts: NodeDbOptions = {}): NodeDb {
@@ -66,13 +68,17 @@ export class NodeDb {
 
   /** Runs `fill` and writes everything it staged in one durable write transaction. */
   commit(fill: (batch: WriteBatch) => void): void {
+    // lmdb-js copies a key into its instruction buffer during put(), so one scratch array serves every key;
+    // values are kept by reference until the transaction ends (callers hand over fresh arrays) and may be
+    // plain Uint8Arrays.
+    const scratch = this.keyScratch;
     this.db.transactionSync(() => {
       fill({
         put: (bucket, key, value) => {
-          const k = Buffer.allocUnsafe(key.length + 1);
+          const k = key.length < scratch.length ? scratch.subarray(0, key.length + 1) : new Uint8Array(key.length + 1);
           k[0] = bucket;
           k.set(key, 1);
-          this.db.put(k, asBuffer(value));
+          this.db.put(k as Buffer, value as Buffer);
         },
         del: (bucket, key) => {
           this.db.remove(asBuffer(bucketKey(bucket, key)));
