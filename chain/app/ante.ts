@@ -78,7 +78,8 @@ export function runAnte(
 
   // fees: the node's minimum is a CheckTx policy, not consensus
   const gas = BigInt(tx.gasLimit);
-  if (ctx.mode === 'check' || ctx.mode === 'recheck') {
+  const checking = ctx.mode === 'check' || ctx.mode === 'recheck';
+  if (checking) {
     const needed = opts.minGasPrices.filter((p) => p.atto > 0n).map((p) => ({ denom: p.denom, amount: requiredFee(p, gas) }));
     if (needed.length > 0 && !needed.some((r) => feeAmount(tx.fee, r.denom) >= r.amount)) {
       throw SdkErrors.InsufficientFee(`insufficient fees; got: ${coinsToString(tx.fee) || '0uviv'} required: ${coinsToString(needed)}`);
@@ -93,7 +94,9 @@ export function runAnte(
     simulate && tx.fee.length === 0 && deps.bank.getBalance(ctx.store, feePayer, standInDenom) > 0n ? [{ denom: standInDenom, amount: 1n }] : tx.fee;
   if (fee.length > 0) {
     try {
-      deps.bank.sendToModule(ctx.store, ctx.events, feePayer, FEE_COLLECTOR, fee);
+      // CheckTx does not credit the collector (see BankKeeper.debitToModule); block execution does
+      if (checking) deps.bank.debitToModule(ctx.store, ctx.events, feePayer, FEE_COLLECTOR, fee);
+      else deps.bank.sendToModule(ctx.store, ctx.events, feePayer, FEE_COLLECTOR, fee);
     } catch (e) {
       if (SdkErrors.InsufficientFunds.is(e)) throw SdkErrors.InsufficientFunds(`${(e as Error).message}; insufficient funds to pay for fees`);
       throw e;

@@ -25,7 +25,7 @@ import { sha256, txHash } from '../crypto/hash.js';
 import { LedgerAccumulator, encodeLedgerEntry, encodeTxInfo, leafHash, type TxInfo } from '../ledger/index.js';
 import { keyValueLedgerNodeStore, ledgerNodeKey } from '../ledger/keys.js';
 import { Bucket, readU64be, u64be } from '../store/buckets.js';
-import { BranchStore } from '../store/branch.js';
+import { BranchStore, keyString } from '../store/branch.js';
 import { HistoricalState, writeHistory } from '../store/history.js';
 import type { KVReader } from '../store/kv.js';
 import { encodeKeyList } from '../store/keyList.js';
@@ -126,6 +126,11 @@ export class VivianApp {
   private readonly committedState: KVReader;
   private readonly participants: CommitParticipant[] = [];
   private checkState: BranchStore;
+  /**
+   * The check state the last commit replaced, with the state keys that commit changed: until the mempool
+   * rebases (rebaseCheckState), the pending txs' check effects can be carried over from it.
+   */
+  private replacedCheckState: { state: BranchStore; changedKeys: ReadonlySet<string> } | null = null;
   private pending: PendingBlock | null = null;
   /** what the last commit() made durable (the in-process engine publishes it) */
   lastCommittedBlock: CommittedBlock | null = null;
@@ -268,7 +273,10 @@ export class VivianApp {
       sigCache: this.sigCache,
     });
     // CheckTx keeps only the ante's effects (fee, sequence): messages are not run against check state
-    if (outcome.result.code === 0 && anteBranch) anteBranch.write();
+    if (outcome.result.code === 0 && anteBranch) {
+      outcome.checkAccess = anteBranch.accessedKeys();
+      anteBranch.write();
+    }
     return outcome;
   }
 
@@ -302,6 +310,22 @@ export class VivianApp {
   /** Starts a fresh check state from the committed state (after a commit, before re-checking the mempool). */
   resetCheckState(): void {
     this.checkState = new BranchStore(this.committedState, { cacheReads: true });
+    this.replacedCheckState = null;
+  }
+
+  /** The state keys (keyString form) the last commit changed, while the check state it replaced is kept. */
+  lastCommitChangedKeys(): ReadonlySet<string> | undefined {
+    return this.replacedCheckState?.changedKeys;
+  }
+
+  /**
+   * A fresh check state over the committed state that keeps the replaced check state's writes of `keys`: the
+   * effects of pending txs whose checks read and wrote nothing the commit changed, so they need no re-check.
+   */
+  rebaseCheckState(keys: Iterable<string>): void {
+    const replaced = this.replacedCheckState;
+    this.resetCheckState();
+    if (replaced) this.checkState.carryWrites(replaced.state, keys);
   }
 
   // ---------------------------------------------------------------- ABCI: proposals
@@ -444,7 +468,9 @@ export class VivianApp {
     this.lastAppHash = block.appHash;
     this.pending = null;
     this.lastCommittedBlock = block;
+    const replaced = this.checkState;
     this.resetCheckState();
+    this.replacedCheckState = { state: replaced, changedKeys: new Set(block.changedKeys.map(keyString)) };
     for (const part of this.participants) part.afterCommit?.(block);
     return { retainHeight: 0n };
   }

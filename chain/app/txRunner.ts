@@ -24,6 +24,8 @@ export interface TxOutcome {
   sequence?: bigint;
   expectedSequence?: bigint;
   msgResponses: Any[];
+  /** for a passed CheckTx: the state keys its check read and wrote (see the mempool's re-check after a commit) */
+  checkAccess?: { written: string[]; read: string[]; ranged: boolean };
 }
 
 export interface TxRunnerDeps {
@@ -94,7 +96,8 @@ export function runTx(
   }
   const signers = txSigners(msgs);
   const meter = new GasMeter(mode === 'simulate' && tx.gasLimit === 0 ? Number.MAX_SAFE_INTEGER : tx.gasLimit);
-  const anteBranch = new BranchStore(parent);
+  // a check records what it read, so that after a commit only the pending txs it concerns are checked again
+  const anteBranch = new BranchStore(parent, { trackReads: mode === 'check' || mode === 'recheck' });
   const anteEvents = new EventManager();
   const anteCtx: Context = { store: new GasKVStore(anteBranch, meter), gas: meter, events: anteEvents, block, mode };
   let priority: bigint;

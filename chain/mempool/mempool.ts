@@ -27,6 +27,10 @@ export const DEFAULT_MEMPOOL_OPTIONS: MempoolOptions = {
 export interface MempoolApp {
   checkTxDetailed(tx: Uint8Array, recheck?: boolean): TxOutcome;
   resetCheckState(): void;
+  /** the state keys the last commit changed (keyString form), when the check state it replaced is still kept */
+  lastCommitChangedKeys?(): ReadonlySet<string> | undefined;
+  /** a fresh check state keeping the replaced one's writes of `keys` */
+  rebaseCheckState?(keys: Iterable<string>): void;
   /** a committed tx's version, if any (duplicates of committed txs are refused) */
   committedVersion(hash: Uint8Array): bigint | undefined;
 }
@@ -39,6 +43,8 @@ export interface MempoolTx {
   sender: string;
   sequence: bigint;
   arrival: number;
+  /** the state keys its last check wrote and read (TxOutcome.checkAccess) */
+  access?: { written: string[]; read: string[]; ranged: boolean };
 }
 
 export interface AddResult {
@@ -61,7 +67,8 @@ export class Mempool {
   private readonly ready = new Map<string, MempoolTx>();
   /** sender -> sequence -> tx bytes waiting for the sequence before it */
   private readonly waiting = new Map<string, Map<bigint, { bytes: Uint8Array; hash: string }>>();
-  private waitingCount = 0;
+  /** hashes of the waiting txs (their count is the waiting room's size) */
+  private readonly waitingHashes = new Set<string>();
   private totalBytes = 0;
   private arrivals = 0;
   private readonly listeners: Array<() => void> = [];
@@ -77,7 +84,7 @@ export class Mempool {
     return this.ready.size;
   }
   get waitingSize(): number {
-    return this.waitingCount;
+    return this.waitingHashes.size;
   }
   get bytes(): number {
     return this.totalBytes;
@@ -102,8 +109,8 @@ export class Mempool {
     if (this.ready.has(hash) || this.isWaiting(hash)) return fail(SdkErrors.TxInMempoolCache(`tx ${hash} is already in the mempool`));
     const committed = this.app.committedVersion(hashBytes);
     if (committed !== undefined) return fail(SdkErrors.TxInMempoolCache(`tx ${hash} is already committed at ledger version ${committed}`));
-    if (this.ready.size + this.waitingCount >= this.opts.maxTxs) {
-      return fail(SdkErrors.MempoolIsFull(`mempool holds ${this.ready.size + this.waitingCount} txs, the limit is ${this.opts.maxTxs}`));
+    if (this.ready.size + this.waitingHashes.size >= this.opts.maxTxs) {
+      return fail(SdkErrors.MempoolIsFull(`mempool holds ${this.ready.size + this.waitingHashes.size} txs, the limit is ${this.opts.maxTxs}`));
     }
     if (this.totalBytes + bytes.length > this.opts.maxBytes) {
       return fail(SdkErrors.MempoolIsFull(`mempool holds ${this.totalBytes} bytes, the limit is ${this.opts.maxBytes}`));
@@ -120,8 +127,8 @@ export class Mempool {
     // a sequence ahead of the account's: park it until the gap is filled
     const gap = outcome.sequence !== undefined && outcome.expectedSequence !== undefined ? outcome.sequence - outcome.expectedSequence : 0n;
     if (gap > 0n && gap <= BigInt(this.opts.maxSequenceGap)) {
-      if (this.waitingCount >= this.opts.maxWaiting) {
-        return fail(SdkErrors.MempoolIsFull(`too many txs are waiting for earlier sequences (${this.waitingCount})`));
+      if (this.waitingHashes.size >= this.opts.maxWaiting) {
+        return fail(SdkErrors.MempoolIsFull(`too many txs are waiting for earlier sequences (${this.waitingHashes.size})`));
       }
       const sender = outcome.signers[0]!;
       let m = this.waiting.get(sender);
@@ -130,7 +137,7 @@ export class Mempool {
         return fail(SdkErrors.TxInMempoolCache(`another tx of ${sender} with sequence ${outcome.sequence} is already waiting`));
       }
       m.set(outcome.sequence!, { bytes, hash });
-      this.waitingCount++;
+      this.waitingHashes.add(hash);
       this.totalBytes += bytes.length;
       return {
         hash: hashBytes,
@@ -142,8 +149,16 @@ export class Mempool {
   }
 
   private isWaiting(hash: string): boolean {
-    for (const m of this.waiting.values()) for (const w of m.values()) if (w.hash === hash) return true;
-    return false;
+    return this.waitingHashes.has(hash);
+  }
+
+  /** Takes the waiting tx of `sender` at `sequence` out of the waiting room. */
+  private unpark(sender: string, m: Map<bigint, { bytes: Uint8Array; hash: string }>, sequence: bigint): void {
+    const w = m.get(sequence)!;
+    m.delete(sequence);
+    this.waitingHashes.delete(w.hash);
+    this.totalBytes -= w.bytes.length;
+    if (m.size === 0) this.waiting.delete(sender);
   }
 
   private admit(hash: string, bytes: Uint8Array, o: TxOutcome): void {
@@ -155,6 +170,7 @@ export class Mempool {
       sender: o.signers[0]!,
       sequence: o.sequence!,
       arrival: this.arrivals++,
+      access: o.checkAccess,
     });
     this.totalBytes += bytes.length;
   }
@@ -164,9 +180,7 @@ export class Mempool {
     const m = this.waiting.get(sender);
     for (let s = sequence; m?.has(s); s++) {
       const w = m.get(s)!;
-      m.delete(s);
-      this.waitingCount--;
-      this.totalBytes -= w.bytes.length;
+      this.unpark(sender, m, s);
       const o = this.app.checkTxDetailed(w.bytes);
       if (o.result.code !== 0) break;
       this.admit(w.hash, w.bytes, o);
@@ -218,15 +232,15 @@ export class Mempool {
         this.totalBytes -= tx.bytes.length;
       }
     }
-    this.app.resetCheckState();
-    const remaining = [...this.ready.values()].sort((a, b) =>
-      a.sender !== b.sender ? (a.sender < b.sender ? -1 : 1) : a.sequence < b.sequence ? -1 : 1,
-    );
-    for (const tx of remaining) {
+    const recheck = this.rebase();
+    recheck.sort((a, b) => (a.sender !== b.sender ? (a.sender < b.sender ? -1 : 1) : a.sequence < b.sequence ? -1 : 1));
+    for (const tx of recheck) {
       const o = this.app.checkTxDetailed(tx.bytes, true);
       if (o.result.code !== 0) {
         this.ready.delete(tx.hash);
         this.totalBytes -= tx.bytes.length;
+      } else {
+        tx.access = o.checkAccess;
       }
     }
     for (const [sender, m] of [...this.waiting.entries()]) {
@@ -237,22 +251,63 @@ export class Mempool {
     if (this.ready.size > 0) this.notify();
   }
 
+  /**
+   * Starts the check state for the new height and returns the pending txs to check again. A pending tx whose
+   * check read and wrote none of the keys the commit changed, nor any key written by a tx that must be checked
+   * again, would pass its re-check with the same effects: those effects are carried over instead (a block
+   * touches a few hundred accounts; a full mempool holds many thousand txs, and re-checking them all after
+   * every block was most of a loaded node's work). Without the app's help, everything is checked again.
+   */
+  private rebase(): MempoolTx[] {
+    const changed = this.app.lastCommitChangedKeys?.();
+    if (!changed || !this.app.rebaseCheckState) {
+      this.app.resetCheckState();
+      return [...this.ready.values()];
+    }
+    // which txs touched each key, then the closure of "touched an invalid key" -> its writes become invalid
+    const byKey = new Map<string, MempoolTx[]>();
+    const recheck = new Set<MempoolTx>();
+    const invalid: string[] = [];
+    const invalidSet = new Set<string>();
+    const invalidate = (k: string) => {
+      if (!invalidSet.has(k)) {
+        invalidSet.add(k);
+        invalid.push(k);
+      }
+    };
+    const mustRecheck = (tx: MempoolTx) => {
+      if (recheck.has(tx)) return;
+      recheck.add(tx);
+      for (const k of tx.access?.written ?? []) invalidate(k);
+    };
+    for (const tx of this.ready.values()) {
+      const a = tx.access;
+      if (!a || a.ranged) {
+        mustRecheck(tx);
+        continue;
+      }
+      for (const k of a.written) pushTo(byKey, k, tx);
+      for (const k of a.read) pushTo(byKey, k, tx);
+    }
+    for (const k of changed) invalidate(k);
+    for (let i = 0; i < invalid.length; i++) for (const tx of byKey.get(invalid[i]!) ?? []) mustRecheck(tx);
+    const carried: string[] = [];
+    for (const tx of this.ready.values()) if (!recheck.has(tx)) for (const k of tx.access!.written) carried.push(k);
+    this.app.rebaseCheckState(carried);
+    return [...recheck];
+  }
+
   private promoteFrom(sender: string, first: bigint): void {
     const m = this.waiting.get(sender)!;
     const w = m.get(first)!;
     const o = this.app.checkTxDetailed(w.bytes);
     if (o.result.code === 0) {
-      m.delete(first);
-      this.waitingCount--;
-      this.totalBytes -= w.bytes.length;
+      this.unpark(sender, m, first);
       this.admit(w.hash, w.bytes, o);
       this.promoteWaiting(sender, first + 1n);
     } else if (o.expectedSequence !== undefined && o.expectedSequence > first) {
       // its sequence is already used: it can never apply
-      m.delete(first);
-      this.waitingCount--;
-      this.totalBytes -= w.bytes.length;
-      if (m.size === 0) this.waiting.delete(sender);
+      this.unpark(sender, m, first);
     }
   }
 
@@ -305,4 +360,10 @@ class BinaryHeap<T> {
     }
     return top;
   }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

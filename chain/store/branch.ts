@@ -2,6 +2,8 @@ import { compareBytes, type Entry, type KVReader, type KVStore } from './kv.js';
 
 /** latin1 keeps one char per byte, so string order equals byte order and the mapping is lossless. */
 const toKey = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+/** A key as branches name it internally (latin1: one char per byte). */
+export const keyString = toKey;
 const fromKey = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
 /** A pending write: the key's bytes and the new value (null marks a deletion). Never mutated once made. */
@@ -17,6 +19,9 @@ export class BranchStore implements KVStore {
   private readonly dirty = new Map<string, Pending>();
   /** values read from a parent that does not change while this branch lives (null: absent) */
   private readonly reads: Map<string, Uint8Array | null> | null;
+  /** keys this branch read from its parent (when asked to track them) */
+  private readonly readKeys: Set<string> | null;
+  private ranged = false;
 
   /**
    * `cacheReads`: remember what the parent returned. Only for a branch over committed state that lives no longer
@@ -25,9 +30,10 @@ export class BranchStore implements KVStore {
    */
   constructor(
     private readonly parent: KVReader,
-    opts: { cacheReads?: boolean } = {},
+    opts: { cacheReads?: boolean; trackReads?: boolean } = {},
   ) {
     this.reads = opts.cacheReads ? new Map() : null;
+    this.readKeys = opts.trackReads ? new Set() : null;
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
@@ -37,6 +43,7 @@ export class BranchStore implements KVStore {
   private getKeyed(key: Uint8Array, mapKey: string): Uint8Array | undefined {
     const d = this.dirty.get(mapKey);
     if (d !== undefined) return d[1] ?? undefined;
+    this.readKeys?.add(mapKey);
     const p = this.parent;
     if (p instanceof BranchStore) return p.getKeyed(key, mapKey);
     const reads = this.reads;
@@ -73,6 +80,23 @@ export class BranchStore implements KVStore {
     });
   }
 
+  /**
+   * Keys (as latin1 strings, the form `keyString` gives) this branch wrote, and those it read from its parent
+   * (tracked only with `trackReads`): what its outcome depended on. `ranged` says it also iterated a range,
+   * whose keys are not listed, so anything may have mattered.
+   */
+  accessedKeys(): { written: string[]; read: string[]; ranged: boolean } {
+    return { written: [...this.dirty.keys()], read: this.readKeys ? [...this.readKeys] : [], ranged: this.ranged };
+  }
+
+  /** Copies `from`'s pending writes of the given keys into this branch (keys as `keyString` gives them). */
+  carryWrites(from: BranchStore, keys: Iterable<string>): void {
+    for (const k of keys) {
+      const p = from.dirty.get(k);
+      if (p !== undefined) this.dirty.set(k, p);
+    }
+  }
+
   /** Pushes every pending write into the parent (which must be writable) and clears this branch. */
   write(): void {
     const parent = this.parent;
@@ -93,6 +117,7 @@ export class BranchStore implements KVStore {
   }
 
   *iterate(start: Uint8Array, end: Uint8Array | undefined, reverse = false): Iterable<Entry> {
+    if (this.readKeys) this.ranged = true;
     const s = toKey(start);
     const e = end === undefined ? undefined : toKey(end);
     const local: Array<[string, Pending]> = [];

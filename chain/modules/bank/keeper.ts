@@ -78,6 +78,20 @@ export class BankKeeper {
     this.send(store, events, from, moduleAddress(moduleName), coins);
   }
 
+  /**
+   * What sendToModule does to the sender, with the same events, leaving the module's balance and account
+   * untouched (neither read nor written). CheckTx takes fees this way: the check state only decides what is
+   * admitted and nothing in CheckTx reads a module's balance, and leaving the collector out keeps each pending
+   * tx's check effects to its own signers' keys (see the mempool's re-check after a commit).
+   */
+  debitToModule(store: KVStore, events: EventManager, from: string, moduleName: string, coins: readonly Coin[]): void {
+    const to = moduleAddress(moduleName);
+    this.subCoins(store, events, from, coins);
+    events.emit('coin_received', [['receiver', to], ['amount', coinsToString(coins)]]);
+    events.emit('transfer', [['recipient', to], ['sender', from], ['amount', coinsToString(coins)]]);
+    events.emit('message', [['sender', from]]);
+  }
+
   /** Creates coins (genesis and later the mint module): balance and total supply both grow. */
   mint(store: KVStore, events: EventManager, address: string, coins: readonly Coin[]): void {
     for (const c of coins) {

@@ -5,7 +5,7 @@ import { BaseAccount } from 'cosmjs-types/cosmos/auth/v1beta1/auth';
 import { TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
 import { MsgMultiSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { moduleAddress } from '../../../chain/modules/auth/keeper.js';
-import { toBech32Address } from '../../../chain/crypto/addresses.js';
+import { parseAddress, toBech32Address } from '../../../chain/crypto/addresses.js';
 import { makeTestNode, msgSend, secpAccounts, signTx, type TestAccount } from '../../helpers/chain.js';
 
 const FUNDS = 1_000_000_000_000n;
@@ -229,4 +229,24 @@ t.test('a failing simulation answers with the tx error, not an internal one', as
   t.equal(sim.codespace, 'sdk');
   t.match(sim.log, /insufficient funds/);
   t.notMatch(sim.log, /internal error/);
+});
+
+t.test('CheckTx takes the fee from the payer with the events block execution has, without crediting the collector', async (t) => {
+  const { node, accs, block, balance } = await setup(t);
+  const [a, , c] = accs as [TestAccount, TestAccount, TestAccount];
+  const tx = await send(a, c.address, 5n, 0n);
+  const checked = node.app.checkTxDetailed(tx);
+  t.equal(checked.result.code, 0, checked.result.log);
+  const collector = moduleAddress('fee_collector');
+  const feeEvents = (events: typeof checked.result.events) =>
+    events.filter((e) => e.attributes.some((x) => x.value === collector)).map((e) => JSON.stringify([e.type, e.attributes.map((x) => [x.key, x.value])]));
+  const access = checked.checkAccess!;
+  t.ok(access.written.length > 0 && access.read.length > 0, 'the check reports what it read and wrote');
+  const collectorKeys = [...access.written, ...access.read].filter((k) => k.includes(Buffer.from(parseAddress(collector)).toString('latin1')));
+  t.same(collectorKeys, [], "the check neither read nor wrote the collector's keys");
+  const [r] = block(tx);
+  t.equal(r!.code, 0, r!.log);
+  t.ok(feeEvents(checked.result.events).length >= 2, 'fee events present');
+  t.same(feeEvents(checked.result.events), feeEvents(r!.events), 'the same fee events');
+  t.equal(balance(collector), 1000n, 'block execution credits the collector');
 });

@@ -128,3 +128,29 @@ t.test('a branch that caches reads asks its parent once per key and still sees i
   uncached.get(b(3));
   t.equal(parentReads, 4, 'without the option every read goes to the parent');
 });
+
+t.test('a branch reports the keys it read and wrote, and carries chosen writes into another branch', async (t) => {
+  const base = new MemoryStore();
+  const k = (s: string) => new TextEncoder().encode(s);
+  base.set(k('a'), k('1'));
+  base.set(k('b'), k('2'));
+  const parent = new BranchStore(base);
+  const child = new BranchStore(parent, { trackReads: true });
+  child.get(k('a'));
+  child.get(k('missing'));
+  child.set(k('c'), k('3'));
+  child.get(k('c')); // its own write: not a read from the parent
+  t.same(child.accessedKeys(), { written: ['c'], read: ['a', 'missing'], ranged: false });
+  [...child.iterate(k('a'), k('z'))];
+  t.equal(child.accessedKeys().ranged, true, 'an iteration is flagged');
+  t.same(new BranchStore(parent).accessedKeys(), { written: [], read: [], ranged: false }, 'reads untracked unless asked');
+
+  child.set(k('d'), k('4'));
+  child.delete(k('b'));
+  const next = new BranchStore(base);
+  next.carryWrites(child, ['c', 'b', 'nothing']);
+  t.same(new TextDecoder().decode(next.get(k('c'))), '3');
+  t.equal(next.get(k('b')), undefined, 'a carried deletion');
+  t.equal(next.get(k('d')), undefined, 'keys not listed stay behind');
+  t.same(new TextDecoder().decode(next.get(k('a'))), '1');
+});
