@@ -56,7 +56,9 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const publicKeys = new KeyObjectCache(8192, (pub) =>
   createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pub]), format: 'der', type: 'spki' }),
 );
-const privateKeys = new KeyObjectCache(64, (seed) =>
+// signers are few in a node (its validator key, keyring keys) but many in load generators and tests: building a
+// private KeyObject costs more than the signature it makes
+const privateKeys = new KeyObjectCache(4096, (seed) =>
   createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }),
 );
 
