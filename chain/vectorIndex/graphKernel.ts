@@ -31,7 +31,15 @@ export interface GraphKernelLayout {
   batchArea: number;
   candArea: number;
   resArea: number;
+  /** One word the walk writes its cache-line touches to (so no compiler drops them as unused). */
+  sinkArea: number;
+  /** Where the neighbour selection leaves the slots it keeps, and the offsets of their vectors. */
+  chosenArea: number;
+  keptArea: number;
 }
+
+/** Cache line size assumed when touching a batch of vectors before scoring it. */
+const LINE_BYTES = 64;
 
 /** Entry address: base + 8 * index. */
 const entry = (base: Code, index: Code): Code => i32.add(base, i32.shl(index, i32.const(3)));
@@ -112,7 +120,7 @@ export function heapSiftBody(maxAtRoot: boolean): Code {
  */
 export function searchBody(l: GraphKernelLayout): Code {
   const [Q, START, EF, LO, HI, EPOCH, VEC, STRIDE, LINKS, ROW, VISITED, CAND_CAP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const [CAND_N, RES_N, C, AT, COUNT, I, M, T, S, J, PADDED] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+  const [CAND_N, RES_N, C, AT, COUNT, I, M, T, S, J, PADDED, SINK] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
   const CAND = i32.const(l.candArea);
   const RES = i32.const(l.resArea);
   const word = (area: number, index: Code): Code => i32.add(i32.const(area), i32.shl(index, i32.const(2)));
@@ -120,7 +128,7 @@ export function searchBody(l: GraphKernelLayout): Code {
   const inRange = (slot: number): Code => i32.and(i32.geS(get(slot), get(LO)), i32.leS(get(slot), get(HI)));
   const inc = (local: number): Code => set(local, i32.add(get(local), i32.const(1)));
   return funcBody(
-    [[11, I32]],
+    [[12, I32]],
     i32.store8(i32.add(get(VISITED), get(START)), get(EPOCH)),
     set(S, call(l.dotFn, get(Q), vecAt(get(START)), get(STRIDE))),
     call(l.maxPushFn, CAND, i32.const(0), get(START), get(S)),
@@ -159,6 +167,26 @@ export function searchBody(l: GraphKernelLayout): Code {
           ),
         ),
         brIf(0, i32.eqz(get(M))),
+        // Touch every cache line of the batch first: independent loads, so the CPU fetches all of the
+        // batch's lines from memory at once instead of a group's at a time while it scores.
+        set(I, i32.const(0)),
+        block(
+          loop(
+            brIf(1, i32.geS(get(I), get(M))),
+            set(T, i32.load(word(l.listArea, get(I)))),
+            set(J, i32.const(0)),
+            block(
+              loop(
+                brIf(1, i32.geS(get(J), get(STRIDE))),
+                set(SINK, i32.xor(get(SINK), i32.load8U(i32.add(get(T), get(J))))),
+                set(J, i32.add(get(J), i32.const(LINE_BYTES))),
+                br(0),
+              ),
+            ),
+            inc(I),
+            br(0),
+          ),
+        ),
         // Pad to whole groups with the last vector (cached: nearly free), as dotList() does in JS.
         set(PADDED, i32.and(i32.add(get(M), i32.const(l.listGroup - 1)), i32.const(-l.listGroup))),
         set(I, get(M)),
@@ -197,6 +225,7 @@ export function searchBody(l: GraphKernelLayout): Code {
         br(0),
       ),
     ),
+    i32.store(i32.const(l.sinkArea), get(SINK)),
     // Drain the result heap (worst first) into outArea/listArea from the back: best first.
     set(I, tee(J, get(RES_N))),
     block(
@@ -212,5 +241,49 @@ export function searchBody(l: GraphKernelLayout): Code {
       ),
     ),
     get(J),
+  );
+}
+
+/**
+ * select0(n, max, vecBase, stride) -> count
+ *
+ * The HNSW neighbour heuristic over the n results search0 left (slots in outArea, scores to the query in
+ * listArea, best first), as Hnsw.selectNeighbours does it in JS: a candidate is kept only if no neighbour
+ * kept before it is closer to it than the query is; at most `max` are kept. Their slots go to chosenArea.
+ * The candidates' vectors were just fetched by the walk, so they are scored one kept neighbour at a time,
+ * stopping at the first that rules the candidate out.
+ */
+export function selectBody(l: GraphKernelLayout): Code {
+  const [N, MAX, VEC, STRIDE] = [0, 1, 2, 3];
+  const [I, COUNT, C, VC, TO_QUERY, J] = [4, 5, 6, 7, 8, 9];
+  const word = (area: number, index: Code): Code => i32.add(i32.const(area), i32.shl(index, i32.const(2)));
+  return funcBody(
+    [[6, I32]],
+    block(
+      loop(
+        brIf(1, i32.or(i32.geS(get(I), get(N)), i32.geS(get(COUNT), get(MAX)))),
+        set(C, i32.load(word(l.outArea, get(I)))),
+        set(TO_QUERY, i32.load(word(l.listArea, get(I)))),
+        set(VC, i32.add(get(VEC), i32.mul(get(C), get(STRIDE)))),
+        set(I, i32.add(get(I), i32.const(1))),
+        block(
+          set(J, i32.const(0)),
+          block(
+            loop(
+              brIf(1, i32.geS(get(J), get(COUNT))),
+              // A kept neighbour closer to the candidate than the query is: not kept.
+              brIf(2, i32.gtS(call(l.dotFn, get(VC), i32.load(word(l.keptArea, get(J))), get(STRIDE)), get(TO_QUERY))),
+              set(J, i32.add(get(J), i32.const(1))),
+              br(0),
+            ),
+          ),
+          i32.store(word(l.chosenArea, get(COUNT)), get(C)),
+          i32.store(word(l.keptArea, get(COUNT)), get(VC)),
+          set(COUNT, i32.add(get(COUNT), i32.const(1))),
+        ),
+        br(0),
+      ),
+    ),
+    get(COUNT),
   );
 }

@@ -1,7 +1,7 @@
 import { VectorArena } from './arena.js';
 import { ErrInvalidParams } from './errors.js';
 import { SlotHeap } from './heap.js';
-import { GRAPH_MAX_EF, GRAPH_MAX_LINKS } from './kernels.js';
+import { GRAPH_MAX_EF, GRAPH_MAX_LINKS, SELECT_MAX } from './kernels.js';
 import { compareHits, type Hit } from './topk.js';
 import { checkK, type Vector } from './vector.js';
 
@@ -151,9 +151,12 @@ export class Hnsw {
     const q = this.arena.offsetOf(slot);
     let cur = this.greedy(q, this.entry, this.maxLevel, level);
     for (let layer = Math.min(level, this.maxLevel); layer >= 0; layer--) {
-      const n = this.walk(q, cur, this.efConstruction, layer, 0, slot - 1);
-      cur = this.pickSlots[0]!;
-      const count = this.selectNeighbours(n, this.M);
+      let count = layer === 0 ? this.moduleNeighbours(q, cur, slot - 1) : -1;
+      if (count < 0) {
+        const n = this.walk(q, cur, this.efConstruction, layer, 0, slot - 1);
+        cur = this.pickSlots[0]!;
+        count = this.selectNeighbours(n, this.M);
+      }
       const list = this.linkList(slot, layer);
       const base = this.linkBase(slot, layer);
       list[base] = count;
@@ -333,23 +336,53 @@ export class Hnsw {
     q: number, start: number, ef: number, layer: number, lo: number, hi: number,
     accept?: (slot: number) => boolean,
   ): number {
-    const graph = this.arena.kernels.graph;
-    if (graph && layer === 0 && !accept && ef <= GRAPH_MAX_EF && this.M0 <= GRAPH_MAX_LINKS) {
-      const arena = this.arena;
-      const n = graph(
-        q, start, ef, lo, hi, this.nextEpoch(),
-        arena.offsetOf(0), arena.stride, arena.regionOffset(0), (this.M0 + 1) * 4, arena.regionOffset(1),
-      );
+    if (layer === 0 && !accept) {
+      const n = this.moduleWalk(q, start, ef, lo, hi);
       if (n >= 0) {
         this.reservePicks(n);
-        const { out, list } = arena.kernels;
-        this.pickSlots.set(out.subarray(0, n));
-        this.pickScores.set(list.subarray(0, n));
+        const { out, list } = this.arena.kernels;
+        const slots = this.pickSlots;
+        const scores = this.pickScores;
+        for (let i = 0; i < n; i++) {
+          slots[i] = out[i]!;
+          scores[i] = list[i]!;
+        }
         return n;
       }
     }
     this.searchLayer(q, start, ef, layer, lo, hi, accept);
     return this.drainResults();
+  }
+
+  /**
+   * The unfiltered layer-0 walk inside the kernel module: returns how many results it left in the
+   * kernels' out (slots) and list (scores) buffers, or -1 when the module has no walk, cannot take these
+   * parameters, or could not finish (see `walk`).
+   */
+  private moduleWalk(q: number, start: number, ef: number, lo: number, hi: number): number {
+    const graph = this.arena.kernels.graph;
+    if (!graph || ef > GRAPH_MAX_EF || this.M0 > GRAPH_MAX_LINKS) return -1;
+    const arena = this.arena;
+    return graph(
+      q, start, ef, lo, hi, this.nextEpoch(),
+      arena.offsetOf(0), arena.stride, arena.regionOffset(0), (this.M0 + 1) * 4, arena.regionOffset(1),
+    );
+  }
+
+  /**
+   * An insert's layer-0 walk and neighbour selection, both inside the kernel module (no copies of the
+   * walk's results into JS): the chosen slots go to `chosen`; returns how many, or -1 when the module
+   * cannot do it (then `walk` and `selectNeighbours` do, with the same result).
+   */
+  private moduleNeighbours(q: number, start: number, hi: number): number {
+    const { kernels } = this.arena;
+    if (!kernels.selectNeighbours || this.M > SELECT_MAX) return -1;
+    const n = this.moduleWalk(q, start, this.efConstruction, 0, hi);
+    if (n < 0) return -1;
+    const count = kernels.selectNeighbours(n, this.M, this.arena.offsetOf(0), this.arena.stride);
+    const from = kernels.chosen!;
+    for (let i = 0; i < count; i++) this.chosen[i] = from[i]!;
+    return count;
   }
 
   /** The JS walk: leaves the results in `this.results` (see `walk`). */
@@ -460,7 +493,8 @@ export class Hnsw {
       // call, then the rest in another: most candidates are rejected by one of the first few.
       for (let from = 0; from < count && good; from = from === 0 ? SELECT_FIRST : count) {
         const to = from === 0 ? Math.min(count, SELECT_FIRST) : count;
-        kernels.list.set(keptAt.subarray(from, to));
+        const offsets = kernels.list;
+        for (let j = from; j < to; j++) offsets[j - from] = keptAt[j]!;
         kernels.dotList(base0 + c * stride, stride, to - from);
         const scores = kernels.out;
         for (let j = 0; j < to - from; j++) {

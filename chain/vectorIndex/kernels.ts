@@ -10,7 +10,7 @@
  * The module is assembled here from its opcodes (a few dozen bytes of code), so nothing binary is shipped.
  */
 import { uleb128 } from '../../vm/wasm/writer.js';
-import { heapPushBody, heapSiftBody, searchBody, type GraphKernelLayout } from './graphKernel.js';
+import { heapPushBody, heapSiftBody, searchBody, selectBody, type GraphKernelLayout } from './graphKernel.js';
 
 /**
  * Vectors are stored with their length rounded up to this (zero padding changes no dot product or L2):
@@ -41,6 +41,12 @@ export interface Kernels {
   readonly out: Int32Array;
   /** The layer-0 graph walk inside the kernel module; undefined for the JS kernels (hnsw.ts walks in JS). */
   readonly graph?: GraphWalk;
+  /**
+   * With `graph`: the neighbour heuristic over the results the last walk left (selectBody in
+   * graphKernel.ts), keeping at most `max` (<= SELECT_MAX); returns how many, their slots in `chosen`.
+   */
+  readonly selectNeighbours?: (n: number, max: number, vecBase: number, stride: number) => number;
+  readonly chosen?: Int32Array;
 }
 
 /**
@@ -67,6 +73,8 @@ export const GRAPH_MAX_EF = LIST_CAPACITY;
 const GRAPH_CAND_CAPACITY = 32_768;
 /** Neighbours per list the in-module graph walk takes (2 * the largest M). */
 export const GRAPH_MAX_LINKS = 256;
+/** Most neighbours the in-module selection keeps (the largest M). */
+export const SELECT_MAX = 128;
 // Scratch at the bottom of the WebAssembly memory: int32 results, then int32 offsets for dotList, then the
 // graph walk's neighbour batch and its two heaps of 8-byte entries.
 const OUT_AREA = 0;
@@ -74,7 +82,10 @@ const LIST_AREA = RUN_CHUNK * 4;
 const BATCH_AREA = LIST_AREA + LIST_CAPACITY * 4;
 const RES_AREA = BATCH_AREA + GRAPH_MAX_LINKS * 4;
 const CAND_AREA = RES_AREA + GRAPH_MAX_EF * 8;
-const WASM_RESERVED = CAND_AREA + GRAPH_CAND_CAPACITY * 8;
+const SINK_AREA = CAND_AREA + GRAPH_CAND_CAPACITY * 8;
+const CHOSEN_AREA = SINK_AREA + 64;
+const KEPT_AREA = CHOSEN_AREA + SELECT_MAX * 4;
+const WASM_RESERVED = KEPT_AREA + SELECT_MAX * 4;
 
 // Opcodes used below (WebAssembly core + SIMD proposal).
 const op = {
@@ -274,21 +285,26 @@ const listBody = (() => {
   return [...uleb128(locals.length + code.length), ...locals, ...code];
 })();
 
-/** The module: memory + dot, l2, dotRun, l2Run, dotList, and the graph walk with its heap functions. */
+/**
+ * The module: memory + dot, l2, dotRun, l2Run, dotList, the graph walk with its heap functions, and the
+ * neighbour selection over the walk's results.
+ */
 export function kernelModuleBytes(): Uint8Array {
   const i32s = (n: number): number[][] => Array.from({ length: n }, () => [I32]);
   const pairType = [0x60, ...vec(i32s(3)), ...vec([[I32]])];
   const runType = [0x60, ...vec(i32s(5)), ...vec([])];
   const heapType = [0x60, ...vec(i32s(4)), ...vec([])];
   const searchType = [0x60, ...vec(i32s(12)), ...vec([[I32]])];
+  const selectType = [0x60, ...vec(i32s(4)), ...vec([[I32]])];
   const layout: GraphKernelLayout = {
     dotFn: 0, dotListFn: 4, maxPushFn: 5, maxSiftFn: 6, minPushFn: 7, minSiftFn: 8,
-    listGroup: LIST_GROUP, listArea: LIST_AREA, outArea: OUT_AREA, batchArea: BATCH_AREA, candArea: CAND_AREA, resArea: RES_AREA,
+    listGroup: LIST_GROUP, listArea: LIST_AREA, outArea: OUT_AREA, batchArea: BATCH_AREA, candArea: CAND_AREA, resArea: RES_AREA, sinkArea: SINK_AREA,
+    chosenArea: CHOSEN_AREA, keptArea: KEPT_AREA,
   };
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([pairType, runType, heapType, searchType])),
-    ...section(3, vec([[0], [0], [1], [1], [1], [2], [2], [2], [2], [3]])),
+    ...section(1, vec([pairType, runType, heapType, searchType, selectType])),
+    ...section(3, vec([[0], [0], [1], [1], [1], [2], [2], [2], [2], [3], [4]])),
     ...section(5, vec([[0x00, ...uleb128(1)]])),
     ...section(7, vec([
       [...name('memory'), 0x02, 0],
@@ -298,10 +314,12 @@ export function kernelModuleBytes(): Uint8Array {
       [...name('l2Run'), 0x00, 3],
       [...name('dotList'), 0x00, 4],
       [...name('search0'), 0x00, 9],
+      [...name('select0'), 0x00, 10],
     ])),
     ...section(10, vec([
       dotBody, l2Body, runBody(0), runBody(1), listBody,
       heapPushBody(true), heapSiftBody(true), heapPushBody(false), heapSiftBody(false), searchBody(layout),
+      selectBody(layout),
     ])),
   ];
   return new Uint8Array(bytes);
@@ -329,6 +347,7 @@ interface KernelExports {
     q: number, start: number, ef: number, lo: number, hi: number, epoch: number,
     vecBase: number, stride: number, linkBase: number, linkRowBytes: number, visitedBase: number, candCap: number,
   ): number;
+  select0(n: number, max: number, vecBase: number, stride: number): number;
 }
 
 let compiled: object | null | undefined;
@@ -349,9 +368,11 @@ class WasmKernels implements Kernels {
   bytes!: Int8Array;
   list!: Int32Array;
   out!: Int32Array;
+  chosen!: Int32Array;
   readonly dot: (a: number, b: number, n: number) => number;
   readonly l2: (a: number, b: number, n: number) => number;
   readonly graph: GraphWalk;
+  readonly selectNeighbours: (n: number, max: number, vecBase: number, stride: number) => number;
   private readonly x: KernelExports;
 
   constructor(module: object) {
@@ -364,8 +385,9 @@ class WasmKernels implements Kernels {
         q, start, ef, lo, hi, epoch, vecBase, stride, linkBase, linkRowBytes, visitedBase,
         Math.min(candCapacity ?? GRAPH_CAND_CAPACITY, GRAPH_CAND_CAPACITY),
       );
-    this.views();
+    this.selectNeighbours = this.x.select0;
     this.ensure(WASM_RESERVED + PAGE); // the scratch areas exist from the start
+    this.views();
   }
 
   ensure(byteLength: number): void {
@@ -383,6 +405,7 @@ class WasmKernels implements Kernels {
     this.bytes = new Int8Array(buf);
     this.out = new Int32Array(buf, OUT_AREA, RUN_CHUNK);
     this.list = new Int32Array(buf, LIST_AREA, LIST_CAPACITY);
+    this.chosen = new Int32Array(buf, CHOSEN_AREA, SELECT_MAX);
   }
 
   dotList(q: number, n: number, count: number): void {

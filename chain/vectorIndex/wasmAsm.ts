@@ -43,6 +43,7 @@ export const i32 = {
   mul: binary(0x6c),
   and: binary(0x71),
   or: binary(0x72),
+  xor: binary(0x73),
   shl: binary(0x74),
   shrU: binary(0x76),
   eqz: (a: Code): Code => seq(a, [0x45]),
