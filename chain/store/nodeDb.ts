@@ -23,6 +23,7 @@ export interface NodeDbOptions {
  */
 export class NodeDb {
   private readonly keyScratch = new Uint8Array(4096);
+  private readonly readScratch = new Uint8Array(4096);
 
   private constructor(private readonly db: RootDatabase<Buffer, Buffer>) {}
 
@@ -39,7 +40,12 @@ export class NodeDb {
   }
 
   get(bucket: BucketId, key: Uint8Array): Uint8Array | undefined {
-    const v = this.db.get(asBuffer(bucketKey(bucket, key)));
+    // lmdb-js copies the key before it reads, so a scratch array serves (a get may run inside a commit's fill)
+    const scratch = this.readScratch;
+    const k = key.length < scratch.length ? scratch.subarray(0, key.length + 1) : new Uint8Array(key.length + 1);
+    k[0] = bucket;
+    k.set(key, 1);
+    const v = this.db.get(k as Buffer);
     return v === undefined ? undefined : asBytes(v);
   }
 
