@@ -32,18 +32,19 @@ function runAndKill(home: string, killAfterMs: number): Promise<number> {
 const config = { ...DEFAULT_CONFIG, no_sync: true, block_time_ms: 0 };
 
 /** The index of a reopened node holds exactly the committed versions and serves nothing beyond them. */
-function checkIndex(t: Test, node: VivianNode, what: string): void {
+async function checkIndex(t: Test, node: VivianNode, what: string): Promise<void> {
   const size = Number(node.app.ledgerSize);
   t.ok(size > 0, `${what}: ${size} txs committed`);
+  await node.vectors.opened;
   t.equal(node.vectors.lastVersion, size - 1, `${what}: the index holds every committed version`);
   t.equal(node.vectors.size, size);
   const query = textEmbedding('anything', node.vectors.dimension);
   for (const exact of [true, false]) {
-    const hits = node.vectors.search({ vector: query, k: 1000, exact });
+    const hits = await node.vectors.search({ vector: query, k: 1000, exact });
     t.ok(hits.every((h) => h.id < size && node.reader.txByVersion(BigInt(h.id)) !== undefined), `${what}: only committed versions (exact ${exact})`);
   }
   const last = node.vectors.storedVector(size - 1)!;
-  t.equal(node.vectors.search({ vector: last, k: 1, exact: true })[0]!.score, node.vectors.search({ vector: last, k: 1 })[0]!.score);
+  t.equal((await node.vectors.search({ vector: last, k: 1, exact: true }))[0]!.score, (await node.vectors.search({ vector: last, k: 1 }))[0]!.score);
 }
 
 t.test('SIGKILL during commits: the index is rebuilt or caught up from the store and never serves an uncommitted version', async (t) => {
@@ -54,15 +55,16 @@ t.test('SIGKILL during commits: the index is rebuilt or caught up from the store
 
   t.ok((await runAndKill(home, 400)) > 0);
   let node = VivianNode.open(home, config);
-  t.equal(node.vectors.openReport.rebuilt, true, 'no index file yet: rebuilt from the store');
-  checkIndex(t, node, 'after the first kill');
+  t.equal((await node.vectors.opened).rebuilt, true, 'no index file yet: rebuilt from the store');
+  await checkIndex(t, node, 'after the first kill');
   const before = Number(node.app.ledgerSize);
-  await node.stop(); // saves the index file
+  await node.stop(); // the index worker saves its file
 
   t.ok((await runAndKill(home, 700)) > 0);
   node = VivianNode.open(home, config);
   t.teardown(() => node.stop());
-  t.equal(node.vectors.openReport.rebuilt, false, 'the saved file was used');
-  t.equal(node.vectors.openReport.caughtUp, Number(node.app.ledgerSize) - before, 'the versions committed since the save were caught up');
-  checkIndex(t, node, 'after the second kill');
+  const report = await node.vectors.opened;
+  t.equal(report.rebuilt, false, 'the saved file was used');
+  t.equal(report.caughtUp, Number(node.app.ledgerSize) - before, 'the versions committed since the save were caught up');
+  await checkIndex(t, node, 'after the second kill');
 });

@@ -4,17 +4,22 @@ import { ChainReader } from '../../store/chainReader.js';
 import { concatBytes } from '../../store/kv.js';
 import { decodeVersionList, encodeVersionList } from '../../store/versionList.js';
 import type { NodeDb, WriteBatch } from '../../store/nodeDb.js';
-import { exactSearchList, VectorIndex, type Hit, type VectorIndexOptions } from '../../vectorIndex/index.js';
-import { checkK, type Vector } from '../../vectorIndex/vector.js';
+import { exactSearchList, type Hit, type VectorIndexOptions } from '../../vectorIndex/index.js';
+import { checkK, checkVector, type Vector } from '../../vectorIndex/vector.js';
+import type { HeldState, OpenReport } from './indexProtocol.js';
+import { IndexThread } from './indexThread.js';
+
+export type { OpenReport } from './indexProtocol.js';
+export { IndexBusyError } from './indexThread.js';
 
 const enc = new TextEncoder();
 const SEP = Uint8Array.of(0);
 /** LMDB keys are limited; longer senders or type URLs are not filterable (nothing legitimate is this long). */
 const MAX_FILTER_KEY = 1024;
-/** Filter matches up to this many are scored one by one; more go through the index with a filter. */
-const EXACT_CANDIDATES = 50_000;
-/** versions inserted per event-loop turn by the background drain */
-const DRAIN_SLICE = 256;
+/** Versions sent to the index worker and not yet acknowledged, at most (beyond, they wait in the store). */
+const MAX_UNACKED = 32_768;
+/** Versions read from the store per message when catching the worker up. */
+const FEED_CHUNK = 2_048;
 
 export type FilterKind = 's' | 't';
 
@@ -33,6 +38,8 @@ export interface TxVectorIndexOptions extends Omit<VectorIndexOptions, 'dimensio
   path?: string;
   /** save after this many inserts since the last save (0 = only on close); default 100,000 */
   saveEvery?: number;
+  /** where a worker crash or a failed save is reported; default stderr */
+  log?: (line: string) => void;
 }
 
 export interface TxSearchRequest {
@@ -51,66 +58,83 @@ export interface TxSearchRequest {
   exclude?: number;
 }
 
-/** How opening went: whether the saved file was used, why not, and how many versions were (re)inserted. */
-export interface OpenReport {
-  rebuilt: boolean;
-  reason?: string;
-  caughtUp: number;
-}
-
 /**
  * The node-local ANN index over committed tx embeddings (id = version), plus the keys its filters use.
+ * The HNSW graph lives in a worker thread of its own (indexWorker.ts), so the chain's main thread never runs
+ * an insert, a graph walk or a save:
  * - `stage` writes the filter keys (sender, message types) in the block's own LMDB transaction;
- * - `afterCommit` inserts the block's embeddings once the block is durable, so the index never holds a
- *   version the store has not committed; whatever it missed (a failed insert) is read back from the store;
- * - `open` loads the saved index and catches it up with the store: versions the store lacks (lost in a
- *   crash) are dropped, versions the file lacks are inserted;
- * - every search is bounded by the committed ledger size read from the store at query time.
+ * - `afterCommit` posts the block's embeddings to the worker once the block is durable (one message per
+ *   block, bytes handed over), so the graph never holds a version the store has not committed; the worker
+ *   acknowledges the last version it holds;
+ * - opening loads the saved file in the worker and drops versions the store lacks (lost in a crash); this
+ *   thread then sends what the file lacks, read from the store, a bounded chunk at a time;
+ * - `search` asks the worker, then scores exactly the committed versions it had not acknowledged (the tail),
+ *   so answers never miss a committed tx; every search is bounded by the committed ledger size read at query
+ *   time, so they never include an uncommitted one;
+ * - a crashed worker is restarted (it reloads its file and is caught up from the store): the graph is a cache.
+ *
+ * The worker holds no handle on the store: lmdb-js read transactions in a worker kept an old snapshot across
+ * messages, and a worker ended while holding the environment left the main thread's close waiting forever.
  */
 export class TxVectorIndex implements CommitParticipant {
-  private insertsSinceSave = 0;
-  /** committed embeddings not yet in the graph, by version */
-  private readonly fresh = new Map<number, Vector>();
-  private draining = false;
-  private closed = false;
   private readonly reader: ChainReader;
+  private readonly thread: IndexThread;
+  private readonly log: (line: string) => void;
+  /** embeddings sent to the worker and not yet acknowledged, by version (the tail of searches reads them here) */
+  private readonly unacked = new Map<number, Vector>();
+  /** every committed version <= sentUpTo has been sent to the worker; -2 until the worker has loaded */
+  private sentUpTo = -2;
+  /** what the worker last reported */
+  private held: HeldState = { upTo: -1, size: 0, lastId: -1, memoryBytes: 0 };
+  private flushes: Array<{ upTo: number; done: () => void }> = [];
+  private closed = false;
+  /** how opening went, once the worker holds every version committed at open (see `opened`) */
+  openReport: OpenReport | undefined;
+  /** resolves with the open report once the worker holds every version committed at open */
+  readonly opened: Promise<OpenReport>;
+  private reportOpened!: (r: OpenReport) => void;
 
   private constructor(
     private readonly db: NodeDb,
-    private index: VectorIndex,
     private readonly opts: TxVectorIndexOptions,
-    readonly openReport: OpenReport,
   ) {
     this.reader = new ChainReader(db);
+    this.log = opts.log ?? ((line) => console.error(line));
+    this.opened = new Promise((resolve) => (this.reportOpened = resolve));
+    const { path, saveEvery, log: _log, ...params } = opts;
+    this.thread = new IndexThread(() => ({ type: 'open', path, params, saveEvery: saveEvery ?? 100_000, last: this.committedSize() - 1 }), {
+      loaded: (state, report) => {
+        this.sentUpTo = state.upTo;
+        this.onHeld(state, report);
+      },
+      held: (state, report) => this.onHeld(state, report),
+      lost: (restarting) => this.onLost(restarting),
+      log: this.log,
+    });
   }
 
+  /** Starts the index worker, which loads the saved file (or starts empty) and is caught up with the store. */
   static open(db: NodeDb, opts: TxVectorIndexOptions): TxVectorIndex {
-    const { path, saveEvery: _s, ...indexOpts } = opts;
-    const opened = path ? VectorIndex.open(path, indexOpts) : { index: VectorIndex.create(indexOpts), rebuilt: true, reason: 'no index file' };
-    const report: OpenReport = { rebuilt: opened.rebuilt, caughtUp: 0 };
-    if (opened.reason) report.reason = opened.reason;
-    const self = new TxVectorIndex(db, opened.index, opts, report);
-    report.caughtUp = self.catchUp();
-    if (report.caughtUp > 0 && path) self.save();
-    return self;
+    return new TxVectorIndex(db, opts);
   }
 
   get dimension(): number {
-    return this.index.dimension;
+    return this.opts.dimension;
   }
 
-  /** Vectors held. */
+  /** Vectors held: as the worker last reported. */
   get size(): number {
-    return this.index.size;
+    return this.held.size;
   }
 
-  /** The last version held (-1 when empty). */
+  /** The last version held (-1 when empty): as the worker last reported. */
   get lastVersion(): number {
-    return this.index.lastId;
+    return this.held.lastId;
   }
 
+  /** Bytes of memory the worker's index holds: as it last reported. */
   memoryBytes(): number {
-    return this.index.memoryBytes();
+    return this.held.memoryBytes;
   }
 
   /** Versions 0 .. committedSize-1 are in the committed ledger. */
@@ -138,38 +162,88 @@ export class TxVectorIndex implements CommitParticipant {
   }
 
   /**
-   * Queues the block's embeddings; they are inserted into the graph in the background, a slice per event-loop
-   * turn, so HNSW inserts stay off the commit path. Until a version is in the graph, searches scan it exactly
-   * (see `search`), so answers never miss a committed tx.
+   * Posts the block's embeddings to the worker (one message, bytes handed over). When the worker is behind by
+   * more than MAX_UNACKED versions, restarting, or missing earlier versions, nothing is posted here: `feed`
+   * sends them from the store once it has caught up. Until the worker holds a version, searches scan it exactly.
    */
   afterCommit(block: CommittedBlock): void {
-    for (const t of block.txs) if (t.embedding) this.fresh.set(Number(t.version), t.embedding);
-    this.scheduleDrain();
+    const txs = block.txs;
+    if (this.closed || txs.length === 0) return;
+    const first = Number(txs[0]!.version);
+    const last = Number(txs[txs.length - 1]!.version);
+    if (this.sentUpTo !== first - 1 || last - this.held.upTo > MAX_UNACKED || !this.thread.alive) return this.feed();
+    const dim = this.dimension;
+    let n = 0;
+    for (const t of txs) if (t.embedding?.length === dim) n++;
+    const ids = new Float64Array(n);
+    const vectors = new Int8Array(n * dim);
+    let i = 0;
+    for (const t of txs) {
+      const e = t.embedding;
+      if (e?.length !== dim) continue;
+      const id = Number(t.version);
+      ids[i] = id;
+      vectors.set(e, i * dim);
+      this.unacked.set(id, e);
+      i++;
+    }
+    this.thread.insert({ type: 'insert', ids, vectors, upTo: last });
+    this.sentUpTo = last;
   }
 
-  private scheduleDrain(): void {
-    if (this.draining || this.closed) return;
-    this.draining = true;
-    setImmediate(() => {
-      this.draining = false;
-      if (this.closed) return;
-      const size = this.committedSize();
-      const last = Math.min(size - 1, this.index.lastId + DRAIN_SLICE);
-      this.catchUp((id) => this.fresh.get(id), last);
-      if (this.index.lastId < size - 1) this.scheduleDrain();
-    });
+  /** Sends committed versions the worker lacks, read from the store, while fewer than MAX_UNACKED are unacknowledged. */
+  private feed(): void {
+    if (this.sentUpTo < -1 || !this.thread.alive) return;
+    const last = this.committedSize() - 1;
+    const dim = this.dimension;
+    while (this.sentUpTo < last && this.sentUpTo - this.held.upTo < MAX_UNACKED) {
+      const from = this.sentUpTo + 1;
+      const to = Math.min(last, this.sentUpTo + FEED_CHUNK);
+      const ids: number[] = [];
+      const vectors = new Int8Array((to - from + 1) * dim);
+      for (let id = from; id <= to; id++) {
+        const v = this.storedVector(id);
+        if (!v) continue;
+        vectors.set(v, ids.length * dim);
+        this.unacked.set(id, v);
+        ids.push(id);
+      }
+      this.thread.insert({ type: 'insert', ids: Float64Array.from(ids), vectors, upTo: to });
+      this.sentUpTo = to;
+    }
   }
 
-  /** Inserts every committed version the index lacks up to `upTo` (drops any beyond the ledger); returns how many. */
-  catchUp(known?: (id: number) => Vector | undefined, upTo?: number): number {
-    const size = this.committedSize();
-    const last = upTo === undefined ? size - 1 : Math.min(upTo, size - 1);
-    const n = this.index.catchUp(0, last, (id) => known?.(id) ?? this.storedVector(id));
-    for (const id of this.fresh.keys()) if (id <= this.index.lastId) this.fresh.delete(id);
-    this.insertsSinceSave += n;
-    const every = this.opts.saveEvery ?? 100_000;
-    if (this.opts.path && every > 0 && this.insertsSinceSave >= every) this.save();
-    return n;
+  private onHeld(state: HeldState, report?: OpenReport): void {
+    this.held = state;
+    for (const id of this.unacked.keys()) {
+      if (id > state.upTo) break; // sent in ascending order
+      this.unacked.delete(id);
+    }
+    if (report) {
+      this.openReport = report;
+      this.reportOpened(report);
+    }
+    this.flushes = this.flushes.filter((f) => (f.upTo <= state.upTo ? (f.done(), false) : true));
+    this.feed();
+  }
+
+  private onLost(restarting: boolean): void {
+    this.sentUpTo = -2;
+    this.unacked.clear();
+    this.held = { upTo: -1, size: 0, lastId: -1, memoryBytes: 0 };
+    if (restarting) return;
+    // given up: nothing will be held; searches scan the store, and waiting for the worker ends now
+    this.reportOpened({ rebuilt: true, reason: 'the index worker failed', caughtUp: 0 });
+    for (const f of this.flushes) f.done();
+    this.flushes = [];
+  }
+
+  /** Resolves once the worker holds every version committed now (at once if it was given up or closed). */
+  flush(): Promise<void> {
+    const upTo = this.committedSize() - 1;
+    if (this.held.upTo >= upTo || !this.thread.alive) return Promise.resolve();
+    const release = this.thread.hold();
+    return new Promise((resolve) => this.flushes.push({ upTo, done: () => (release(), resolve()) }));
   }
 
   /** A committed version's embedding, from the store (the authority; the index is a cache of it). */
@@ -180,8 +254,9 @@ export class TxVectorIndex implements CommitParticipant {
   }
 
   /** Top-k committed versions by dot product with the request's vector, best first (ties to the smaller version). */
-  search(req: TxSearchRequest): Hit[] {
+  async search(req: TxSearchRequest): Promise<Hit[]> {
     checkK(req.k);
+    checkVector(req.vector, this.dimension);
     const range = this.versionRange(req.minHeight, req.maxHeight);
     if (!range) return [];
     const want = req.exclude === undefined ? req.k : req.k + 1;
@@ -191,50 +266,55 @@ export class TxVectorIndex implements CommitParticipant {
       const byType = this.filterMatches('t', req.msgType, range);
       candidates = candidates === undefined ? byType : intersectSorted(candidates, byType);
     }
-    let hits: Hit[];
-    if (candidates === undefined) {
-      hits = this.index.search(req.vector, { k: Math.min(want, 1000), exact: req.exact, minId: range.min, maxId: range.max });
-    } else if (candidates.length <= EXACT_CANDIDATES) {
-      hits = exactSearchList(req.vector, this.candidateVectors(candidates), Math.min(want, 1000));
-    } else {
-      const set = new Set(candidates);
-      hits = this.index.search(req.vector, { k: Math.min(want, 1000), exact: req.exact, minId: range.min, maxId: range.max, filter: (id) => set.has(id) });
-    }
-    if (candidates === undefined || candidates.length > EXACT_CANDIDATES) hits = this.withUnindexedTail(req.vector, hits, range, want, candidates);
+    if (candidates?.length === 0) return [];
+    const k = Math.min(want, 1000);
+    const answer = await this.thread.search({ query: req.vector, k, exact: req.exact ?? false, minId: range.min, maxId: range.max, candidates });
+    let hits = this.withUnindexedTail(req.vector, answer.hits, range, k, answer.upTo, candidates);
     if (req.exclude !== undefined) hits = hits.filter((h) => h.id !== req.exclude);
     return hits.slice(0, req.k);
   }
 
-  /** Merges an exact scan of committed versions the graph does not hold yet (queued inserts) into `hits`. */
-  private withUnindexedTail(query: Vector, hits: Hit[], range: { min: number; max: number }, want: number, candidates?: number[]): Hit[] {
-    const from = Math.max(this.index.lastId + 1, range.min);
+  /** Merges an exact scan of the committed versions in `range` above `upTo` (not in the graph yet) into `hits`. */
+  private withUnindexedTail(query: Vector, hits: Hit[], range: VersionRange, k: number, upTo: number, candidates?: number[]): Hit[] {
+    const from = Math.max(upTo + 1, range.min);
     const to = Math.min(range.max, this.committedSize() - 1);
     if (from > to) return hits;
-    const allowed = candidates ? new Set(candidates) : undefined;
     const self = this;
-    function* tail() {
-      for (let id = from; id <= to; id++) {
-        if (allowed && !allowed.has(id)) continue;
-        const vector = self.fresh.get(id) ?? self.storedVector(id);
+    function* ids(): Iterable<number> {
+      if (candidates === undefined) {
+        for (let id = from; id <= to; id++) yield id;
+        return;
+      }
+      for (let i = lowerBound(candidates, from); i < candidates.length && candidates[i]! <= to; i++) yield candidates[i]!;
+    }
+    function* tail(): Iterable<{ id: number; vector: Vector }> {
+      for (const id of ids()) {
+        const vector = self.unacked.get(id) ?? self.storedVector(id);
         if (vector) yield { id, vector };
       }
     }
-    const extra = exactSearchList(query, tail(), Math.min(want, 1000));
-    return [...hits, ...extra].sort((a, b) => (b.score !== a.score ? b.score - a.score : a.id - b.id)).slice(0, want);
+    const extra = exactSearchList(query, tail(), k);
+    if (extra.length === 0) return hits;
+    return [...hits, ...extra].sort((a, b) => (b.score !== a.score ? b.score - a.score : a.id - b.id)).slice(0, k);
   }
 
-  /** Saves what is queued and stops the background inserts (before the store closes). */
-  close(): void {
-    this.save();
+  /**
+   * Lets the worker take what is committed (when it is not far behind: a long catch-up is left to the next
+   * start), save its file, and end. Await it before the store closes.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    if (this.committedSize() - 1 - this.held.upTo <= MAX_UNACKED) await this.flush();
+    await this.thread.close();
+    for (const f of this.flushes) f.done();
+    this.flushes = [];
+    this.reportOpened({ rebuilt: true, reason: 'closed before the index caught up with the store', caughtUp: 0 }); // no-op once opened
   }
 
-  /** Writes the index file (atomically) after inserting everything queued; a no-op for an in-memory index. */
-  save(): void {
-    if (!this.opts.path) return;
-    this.catchUp((id) => this.fresh.get(id));
-    this.index.save(this.opts.path);
-    this.insertsSinceSave = 0;
+  /** Test hook: ends the worker thread as a crash would (it is restarted). */
+  crashWorker(): Promise<void> {
+    return this.thread.crash();
   }
 
   /** The committed versions of the height range, bounded by the committed ledger; undefined when empty. */
@@ -268,13 +348,6 @@ export class TxVectorIndex implements CommitParticipant {
     }
     return out;
   }
-
-  private *candidateVectors(ids: number[]): Iterable<{ id: number; vector: Vector }> {
-    for (const id of ids) {
-      const vector = this.index.vector(id) ?? this.storedVector(id);
-      if (vector) yield { id, vector };
-    }
-  }
 }
 
 /** Committed versions [min, max] and the heights [hMin, hMax] they lie in. */
@@ -283,6 +356,18 @@ interface VersionRange {
   max: number;
   hMin: bigint;
   hMax: bigint;
+}
+
+/** The first index of ascending `xs` whose value is >= x. */
+function lowerBound(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function intersectSorted(a: number[], b: number[]): number[] {

@@ -92,13 +92,25 @@ interface SearchBody {
 }
 
 /** Vector errors (wrong dimension, bad components, k) are the caller's: 400 with the message. */
+function badInput(e: unknown): unknown {
+  // same kind as ApiErrors.InvalidParams, keeping the message as it is
+  return e instanceof VivianError && e.codespace === VECTOR_CODESPACE ? new VivianError(ApiErrors.InvalidParams.codespace, ApiErrors.InvalidParams.code, e.message) : e;
+}
+
 function asBadInput<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    // same kind as ApiErrors.InvalidParams, keeping the message as it is
-    if (e instanceof VivianError && e.codespace === VECTOR_CODESPACE) throw new VivianError(ApiErrors.InvalidParams.codespace, ApiErrors.InvalidParams.code, e.message);
-    throw e;
+    throw badInput(e);
+  }
+}
+
+/** The index's answer (its worker may make it wait; a full queue of searches is a 503). */
+async function searchIndex(node: VectorApiNode, request: TxSearchRequest): Promise<Hit[]> {
+  try {
+    return await node.vectors.search(request);
+  } catch (e) {
+    throw badInput(e);
   }
 }
 
@@ -136,7 +148,7 @@ export function vectorRoutes(f: FastifyInstance, node: VectorApiNode): void {
     '/vivian/vector/v1/params',
     {
       schema: {
-        description: 'the embedding dimension fixed at genesis, the metric and limits, and the state of this node\'s index',
+        description: "the embedding dimension fixed at genesis, the metric and limits, and the state of this node's index (vectors and last_version as its worker thread last reported)",
         response: responses({ type: 'object', additionalProperties: true, properties: { dimension: { type: 'integer' } } }),
       },
     },
@@ -163,7 +175,7 @@ export function vectorRoutes(f: FastifyInstance, node: VectorApiNode): void {
         sender: body.filter?.sender,
         msgType: body.filter?.msg_type,
       };
-      return answer(node, asBadInput(() => node.vectors.search(request)), body.prove);
+      return answer(node, await searchIndex(node, request), body.prove);
     },
   );
 
@@ -187,13 +199,15 @@ export function vectorRoutes(f: FastifyInstance, node: VectorApiNode): void {
       if (!vector) {
         throw ApiErrors.NotFound(`ledger version ${version} has no embedding (the ledger has ${node.vectors.committedSize()} txs)`);
       }
-      const hits = node.vectors.search({ vector, k: req.query.k, exact: req.query.exact, exclude: version });
-      return answer(node, hits, req.query.prove);
+      return answer(node, await searchIndex(node, { vector, k: req.query.k, exact: req.query.exact, exclude: version }), req.query.prove);
     },
   );
 }
 
-/** Results with their txs' hash, height and memo, and the proofs when asked; all read in one synchronous pass. */
+/**
+ * Results with their txs' hash, height and memo, and the proofs when asked; all read in one synchronous pass
+ * (hits are committed versions, so a block committed while the search waited changes none of them).
+ */
 function answer(node: VectorApiNode, hits: Hit[], prove: boolean) {
   const prover = prove ? LedgerProver.latest(node.db, node.reader.latestHeight()) : undefined;
   const results = hits.map((h) => {
