@@ -60,7 +60,7 @@ export class VivianNode {
     app.addParticipant(new TxIndexer());
     if (config.pruning_keep_recent > 0) app.addParticipant(new StatePruner(db, this.reader, BigInt(config.pruning_keep_recent)));
     const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
-    this.vectors = TxVectorIndex.open(db, { dimension, path: join(homePaths(home).data, 'vector.index') });
+    this.vectors = TxVectorIndex.open(db, { dimension, path: join(homePaths(home).data, 'vector.index'), log: (line) => this.onLog(line) });
     app.addParticipant(this.vectors);
     this.mempool = new Mempool(app, { maxTxs: config.mempool_max_txs, maxBytes: config.mempool_max_bytes });
     const parts = {
@@ -156,7 +156,7 @@ export class VivianNode {
     await this.preVerifier?.close();
     this.solo?.stop();
     await this.bft?.stop();
-    this.vectors.close();
+    await this.vectors.close(); // the index worker saves its file
     await this.db.close();
   }
 }
