@@ -31,15 +31,10 @@ export interface GraphKernelLayout {
   batchArea: number;
   candArea: number;
   resArea: number;
-  /** One word the walk writes its cache-line touches to (so no compiler drops them as unused). */
-  sinkArea: number;
   /** Where the neighbour selection leaves the slots it keeps, and the offsets of their vectors. */
   chosenArea: number;
   keptArea: number;
 }
-
-/** Cache line size assumed when touching a batch of vectors before scoring it. */
-const LINE_BYTES = 64;
 
 /** Entry address: base + 8 * index. */
 const entry = (base: Code, index: Code): Code => i32.add(base, i32.shl(index, i32.const(3)));
@@ -120,7 +115,7 @@ export function heapSiftBody(maxAtRoot: boolean): Code {
  */
 export function searchBody(l: GraphKernelLayout): Code {
   const [Q, START, EF, LO, HI, EPOCH, VEC, STRIDE, LINKS, ROW, VISITED, CAND_CAP] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const [CAND_N, RES_N, C, AT, COUNT, I, M, T, S, J, PADDED, SINK] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+  const [CAND_N, RES_N, C, AT, COUNT, I, M, T, S, J, PADDED] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
   const CAND = i32.const(l.candArea);
   const RES = i32.const(l.resArea);
   const word = (area: number, index: Code): Code => i32.add(i32.const(area), i32.shl(index, i32.const(2)));
@@ -128,7 +123,7 @@ export function searchBody(l: GraphKernelLayout): Code {
   const inRange = (slot: number): Code => i32.and(i32.geS(get(slot), get(LO)), i32.leS(get(slot), get(HI)));
   const inc = (local: number): Code => set(local, i32.add(get(local), i32.const(1)));
   return funcBody(
-    [[12, I32]],
+    [[11, I32]],
     i32.store8(i32.add(get(VISITED), get(START)), get(EPOCH)),
     set(S, call(l.dotFn, get(Q), vecAt(get(START)), get(STRIDE))),
     call(l.maxPushFn, CAND, i32.const(0), get(START), get(S)),
@@ -167,26 +162,6 @@ export function searchBody(l: GraphKernelLayout): Code {
           ),
         ),
         brIf(0, i32.eqz(get(M))),
-        // Touch every cache line of the batch first: independent loads, so the CPU fetches all of the
-        // batch's lines from memory at once instead of a group's at a time while it scores.
-        set(I, i32.const(0)),
-        block(
-          loop(
-            brIf(1, i32.geS(get(I), get(M))),
-            set(T, i32.load(word(l.listArea, get(I)))),
-            set(J, i32.const(0)),
-            block(
-              loop(
-                brIf(1, i32.geS(get(J), get(STRIDE))),
-                set(SINK, i32.xor(get(SINK), i32.load8U(i32.add(get(T), get(J))))),
-                set(J, i32.add(get(J), i32.const(LINE_BYTES))),
-                br(0),
-              ),
-            ),
-            inc(I),
-            br(0),
-          ),
-        ),
         // Pad to whole groups with the last vector (cached: nearly free), as dotList() does in JS.
         set(PADDED, i32.and(i32.add(get(M), i32.const(l.listGroup - 1)), i32.const(-l.listGroup))),
         set(I, get(M)),
@@ -225,7 +200,6 @@ export function searchBody(l: GraphKernelLayout): Code {
         br(0),
       ),
     ),
-    i32.store(i32.const(l.sinkArea), get(SINK)),
     // Drain the result heap (worst first) into outArea/listArea from the back: best first.
     set(I, tee(J, get(RES_N))),
     block(

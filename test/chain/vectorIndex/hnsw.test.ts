@@ -82,6 +82,32 @@ t.test('same inserts, same graph: reproducible, and the in-module walk and the J
   }
 });
 
+t.test("an insert's layer-0 neighbours are chosen inside the module, as the JS heuristic chooses them", async (t) => {
+  const a = new Hnsw({ dimension: dim, M: 6, efConstruction: 40, seed: 9 });
+  const b = new Hnsw({ dimension: dim, M: 6, efConstruction: 40, seed: 9, forceJsKernels: true });
+  t.equal(b.arena.kernels.selectNeighbours, undefined, 'the JS kernels select in JS');
+  const kernels = a.arena.kernels;
+  const select = kernels.selectNeighbours!;
+  let calls = 0;
+  let kept = 0;
+  Object.defineProperty(kernels, 'selectNeighbours', {
+    value: (...args: Parameters<typeof select>) => {
+      calls++;
+      const count = select(...args);
+      kept += count;
+      return count;
+    },
+  });
+  const n = 1500;
+  for (let i = 0; i < n; i++) {
+    a.insert(idOf(i), data[i]!);
+    b.insert(idOf(i), data[i]!);
+  }
+  t.equal(calls, n - 1, 'every insert but the first');
+  t.ok(kept >= n - 1 && kept <= 6 * (n - 1), `${kept} links kept, at most M per insert`);
+  t.same(a.exportState(), b.exportState());
+});
+
 t.test('walks the module cannot finish are done in JS, with the same answers', async (t) => {
   // A range holding one node never fills the result list, so the walk visits the whole graph: more
   // candidates than the module's heap holds (GRAPH_CAND_CAPACITY). And an ef above GRAPH_MAX_EF.
