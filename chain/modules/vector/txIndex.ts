@@ -20,6 +20,11 @@ const MAX_FILTER_KEY = 1024;
 const MAX_UNACKED = 32_768;
 /** Versions read from the store per message when catching the worker up. */
 const FEED_CHUNK = 2_048;
+/**
+ * A search whose range has more committed versions than this that the worker has not been sent (it is opening,
+ * restarting or far behind) waits for the worker to take them instead of scanning them on the main thread.
+ */
+const MAX_TAIL_SCAN = 4_096;
 
 export type FilterKind = 's' | 't';
 
@@ -68,9 +73,10 @@ export interface TxSearchRequest {
  *   acknowledges the last version it holds;
  * - opening loads the saved file in the worker and drops versions the store lacks (lost in a crash); this
  *   thread then sends what the file lacks, read from the store, a bounded chunk at a time;
- * - `search` asks the worker, then scores exactly the committed versions it had not acknowledged (the tail),
- *   so answers never miss a committed tx; every search is bounded by the committed ledger size read at query
- *   time, so they never include an uncommitted one;
+ * - `search` asks the worker (which answers after every insert posted before the search), then scores exactly
+ *   the committed versions it did not hold (the tail: versions not sent yet), so answers never miss a committed
+ *   tx; a tail longer than MAX_TAIL_SCAN is waited for instead (the worker is opening or far behind). Every
+ *   search is bounded by the committed ledger size read at query time, so none includes an uncommitted tx;
  * - a crashed worker is restarted (it reloads its file and is caught up from the store): the graph is a cache.
  *
  * The worker holds no handle on the store: lmdb-js read transactions in a worker kept an old snapshot across
@@ -240,8 +246,13 @@ export class TxVectorIndex implements CommitParticipant {
 
   /** Resolves once the worker holds every version committed now (at once if it was given up or closed). */
   flush(): Promise<void> {
-    const upTo = this.committedSize() - 1;
+    return this.heldUpTo(this.committedSize() - 1);
+  }
+
+  /** Resolves once the worker holds every committed version <= upTo (at once if it was given up or closed). */
+  private heldUpTo(upTo: number): Promise<void> {
     if (this.held.upTo >= upTo || !this.thread.alive) return Promise.resolve();
+    this.feed(); // versions committed without a block (a store written directly) are sent from the store
     const release = this.thread.hold();
     return new Promise((resolve) => this.flushes.push({ upTo, done: () => (release(), resolve()) }));
   }
@@ -267,6 +278,8 @@ export class TxVectorIndex implements CommitParticipant {
       candidates = candidates === undefined ? byType : intersectSorted(candidates, byType);
     }
     if (candidates?.length === 0) return [];
+    // what the worker will hold when it answers: everything sent to it before this search
+    if (range.max - Math.max(this.sentUpTo, this.held.upTo) > MAX_TAIL_SCAN) await this.heldUpTo(range.max);
     const k = Math.min(want, 1000);
     const answer = await this.thread.search({ query: req.vector, k, exact: req.exact ?? false, minId: range.min, maxId: range.max, candidates });
     let hits = this.withUnindexedTail(req.vector, answer.hits, range, k, answer.upTo, candidates);

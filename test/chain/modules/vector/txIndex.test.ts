@@ -272,6 +272,18 @@ t.test('committed versions the worker does not hold yet are scored on this threa
   t.equal(idx.lastVersion, 1299);
 });
 
+t.test('a long tail is not scanned on this thread: the search waits for the worker to take it', async (t) => {
+  const s = smallStore(t, 'longtail');
+  s.put(0, 500);
+  const idx = s.openIndex({ dimension: DIM });
+  await idx.opened;
+  s.put(500, 6000); // committed without blocks reaching the index: 5,500 versions the worker was not sent
+  const q = vectors[5555]!;
+  t.same(await idx.search({ vector: q, k: 10, exact: true }), s.truth(q, 6000));
+  t.equal(idx.lastVersion, 5999, 'the worker was sent them, from the store, before it answered');
+  t.same(await idx.search({ vector: q, k: 10, exact: true, maxHeight: 0n }), [], 'an empty height range is answered at once');
+});
+
 t.test('a crashed worker is restarted from its file and the store; no answer misses a committed version', async (t) => {
   const s = smallStore(t, 'crash');
   const lines: string[] = [];
