@@ -26,7 +26,7 @@ export function sleb128(n: number): number[] {
   }
 }
 
-const seq = (...parts: Code[]): Code => parts.flat();
+export const seq = (...parts: Code[]): Code => parts.flat();
 const binary = (opcode: number) => (a: Code, b: Code): Code => seq(a, b, [opcode]);
 const compare = binary;
 /** memarg: log2 of the alignment, then the constant offset. */
