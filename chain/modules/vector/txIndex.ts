@@ -281,7 +281,8 @@ export class TxVectorIndex implements CommitParticipant {
     // what the worker will hold when it answers: everything sent to it before this search
     if (range.max - Math.max(this.sentUpTo, this.held.upTo) > MAX_TAIL_SCAN) await this.heldUpTo(range.max);
     const k = Math.min(want, 1000);
-    const answer = await this.thread.search({ query: req.vector, k, exact: req.exact ?? false, minId: range.min, maxId: range.max, candidates });
+    // a copy: a view would take its whole underlying buffer along to the worker
+    const answer = await this.thread.search({ query: req.vector.slice(), k, exact: req.exact ?? false, minId: range.min, maxId: range.max, candidates });
     let hits = this.withUnindexedTail(req.vector, answer.hits, range, k, answer.upTo, candidates);
     if (req.exclude !== undefined) hits = hits.filter((h) => h.id !== req.exclude);
     return hits.slice(0, req.k);
