@@ -260,6 +260,7 @@ t.test('committed versions the worker does not hold yet are scored on this threa
   // the next block's commit finds the gap: the worker is sent the missing versions from the store, then holds all
   s.put(1100, 1200);
   idx.afterCommit(s.block(1100, 1200));
+  t.equal(idx.lastVersion, 999, 'nothing is inserted on the commit path');
   await idx.flush();
   t.equal(idx.lastVersion, 1199);
   t.equal(idx.size, 1200);
@@ -297,7 +298,10 @@ t.test('a crashed worker is restarted from its file and the store; no answer mis
     idx.afterCommit(s.block(v, v + 100));
   }
   await idx.flush();
+  // searches in flight when the worker dies are asked again of the new one
+  const inFlight = queries.slice(0, 8).map((q) => idx.search({ vector: q, k: 10, exact: true }));
   await idx.crashWorker();
+  t.same(await Promise.all(inFlight), queries.slice(0, 8).map((q) => s.truth(q, 1500)), 'searches in flight are answered');
   // while the new worker loads its file (saved at 1000 or later) and is caught up: searches wait for it
   s.put(1500, 1600);
   idx.afterCommit(s.block(1500, 1600));
