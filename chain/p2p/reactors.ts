@@ -4,7 +4,7 @@
  * set (by hash) stops echoes, and only what the engine or mempool accepted as new is relayed, so a
  * message reaches every node of a connected network even when not every pair is connected.
  */
-import { sha256 } from '../crypto/hash.js';
+import { sha256, txHash } from '../crypto/hash.js';
 import type { ConsensusEngine, EngineNetwork } from '../consensus/engine/engine.js';
 import { decodeMessage, encodeMessage, MAX_PART_PROOF_HASHES, type ConsensusMessage } from '../consensus/engine/messages.js';
 import { BLOCK_PART_SIZE } from '../consensus/block.js';
@@ -26,7 +26,7 @@ export function channelSpecs(maxBlockBytes: number, maxTxBytes: number): Channel
   return [
     { id: Channel.consensus, maxMessageBytes: 64 * 1024 },
     { id: Channel.blockParts, maxMessageBytes: BLOCK_PART_SIZE + 64 + 32 * MAX_PART_PROOF_HASHES },
-    { id: Channel.mempool, maxMessageBytes: maxTxBytes, lowPriority: true },
+    { id: Channel.mempool, maxMessageBytes: maxTxBytes, lowPriority: true, batched: true },
     { id: Channel.blockSync, maxMessageBytes: maxBlockBytes + 1024 * 1024 },
   ];
 }
@@ -108,16 +108,35 @@ const MAX_QUEUED_TXS = 20_000;
 /** CheckTx of gossiped txs runs in slices of this many ms, so votes and RPC calls are not held up behind it. */
 const CHECK_SLICE_MS = 5;
 
+/** A gossiped tx on its way to CheckTx, with the peers known to hold it already (never sent it back). */
+interface QueuedTx {
+  readonly tx: Uint8Array;
+  readonly key: string;
+  readonly holders: string[];
+  ready: boolean;
+}
+
+/** A tx's seen-set key: its hash (which the mempool then finds cached for the same bytes) as a latin1 string. */
+function txKey(tx: Uint8Array): string {
+  const h = txHash(tx);
+  return Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('latin1');
+}
+
 /**
  * Tx gossip: txs accepted by this node's mempool are passed on; a tx CheckTx refuses is not (and costs the
  * peer nothing: it may be a race). Received txs are queued and checked in short slices between other
  * events: a burst of txs on a connection does not delay the consensus messages behind it. With
  * `preVerify`, their signatures are first checked off the main thread (as client txs are), so CheckTx on
  * the thread that executes blocks finds them verified; txs still reach CheckTx in the order they came.
+ * A tx is relayed to every peer but those it came from: every peer that sent a copy while it waited for
+ * CheckTx is remembered and skipped. The mempool channel is batched, so the txs one slice accepts share
+ * frames on each connection.
  */
 export class MempoolReactor {
   private readonly seen = new SeenSet(200_000);
-  private readonly queue: Array<{ peer: string; tx: Uint8Array; ready: boolean }> = [];
+  private readonly queue: QueuedTx[] = [];
+  /** the queued txs by key, to note further senders of a tx still waiting */
+  private readonly pending = new Map<string, QueuedTx>();
   private head = 0;
   private scheduled: NodeJS.Immediate | null = null;
   private stopped = false;
@@ -127,25 +146,7 @@ export class MempoolReactor {
     private readonly mempool: Mempool,
     private readonly preVerify?: (tx: Uint8Array) => Promise<void>,
   ) {
-    sw.onMessage(Channel.mempool, (peer, tx) => {
-      if (!this.seen.add(hashKey(Channel.mempool, tx))) return;
-      if (this.queue.length - this.head >= MAX_QUEUED_TXS) return;
-      const item = { peer, tx, ready: this.preVerify === undefined };
-      this.queue.push(item);
-      if (item.ready) return this.schedule();
-      let verified: Promise<void>;
-      try {
-        verified = this.preVerify!(tx);
-      } catch {
-        verified = Promise.resolve(); // whatever is wrong with the tx, CheckTx says so, without a penalty
-      }
-      void verified
-        .catch(() => {})
-        .then(() => {
-          item.ready = true;
-          this.schedule();
-        });
-    });
+    sw.onMessage(Channel.mempool, (peer, payload) => this.receive(peer, payload));
   }
 
   /** No more checks: the node is stopping (a slice must not reach a closed store). Queued txs are dropped. */
@@ -154,7 +155,41 @@ export class MempoolReactor {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;
     this.queue.length = 0;
+    this.pending.clear();
     this.head = 0;
+  }
+
+  /** A tx this node accepted from a client: send it to the peers. */
+  gossip(tx: Uint8Array): void {
+    if (this.seen.add(txKey(tx))) this.sw.broadcast(Channel.mempool, tx);
+  }
+
+  private receive(peer: string, payload: Uint8Array): void {
+    if (this.stopped) return;
+    // a copy of its own: the payload is a view into the frame it came in, which the mempool must not keep alive
+    const tx = new Uint8Array(payload);
+    const key = txKey(tx);
+    if (!this.seen.add(key)) {
+      this.pending.get(key)?.holders.push(peer);
+      return;
+    }
+    if (this.queue.length - this.head >= MAX_QUEUED_TXS) return;
+    const item: QueuedTx = { tx, key, holders: [peer], ready: this.preVerify === undefined };
+    this.queue.push(item);
+    this.pending.set(key, item);
+    if (item.ready) return this.schedule();
+    let verified: Promise<void>;
+    try {
+      verified = this.preVerify!(item.tx);
+    } catch {
+      verified = Promise.resolve(); // whatever is wrong with the tx, CheckTx says so, without a penalty
+    }
+    void verified
+      .catch(() => {})
+      .then(() => {
+        item.ready = true;
+        this.schedule();
+      });
   }
 
   private schedule(): void {
@@ -167,9 +202,10 @@ export class MempoolReactor {
     if (this.stopped) return;
     const until = performance.now() + CHECK_SLICE_MS;
     while (this.head < this.queue.length && this.queue[this.head]!.ready && performance.now() < until) {
-      const { peer, tx } = this.queue[this.head++]!;
-      const res = this.mempool.add(tx);
-      if (res.result.code === 0) this.sw.broadcast(Channel.mempool, tx, peer);
+      const item = this.queue[this.head++]!;
+      this.pending.delete(item.key);
+      const res = this.mempool.add(item.tx);
+      if (res.result.code === 0) this.sw.broadcast(Channel.mempool, item.tx, item.holders);
     }
     if (this.head === this.queue.length) {
       this.queue.length = 0;
@@ -182,10 +218,5 @@ export class MempoolReactor {
       // the next one is still being verified: its verification schedules the next slice
       if (this.queue[this.head]!.ready) this.schedule();
     }
-  }
-
-  /** A tx this node accepted from a client: send it to the peers. */
-  gossip(tx: Uint8Array): void {
-    if (this.seen.add(hashKey(Channel.mempool, tx))) this.sw.broadcast(Channel.mempool, tx);
   }
 }

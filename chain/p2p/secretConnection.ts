@@ -2,7 +2,9 @@
  * Authenticated, encrypted peer connections over TCP, built on node:crypto (see README.md for the
  * protocol). The handshake agrees on fresh X25519 keys, derives one ChaCha20-Poly1305 key per
  * direction, then each side proves its node key by signing the handshake transcript. After it, every
- * frame is `u32be length | ciphertext | 16-byte tag` whose plaintext is `channel byte | payload`.
+ * frame is `u32be length | ciphertext | 16-byte tag` whose plaintext is one or more messages, each
+ * `channel byte | u32be length | payload`: messages queued in one turn of the event loop share a frame,
+ * so a burst of small messages (gossiped txs) costs one seal and one socket write, not one per message.
  */
 import { createCipheriv, createDecipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -19,6 +21,10 @@ const LABEL_KEYS = 'vivian-p2p-v1 keys';
 const LABEL_AUTH = enc.encode('vivian-p2p-v1 auth');
 /** The auth frame: pubkey 32 + signature 64 + network name (chain id, <= 64 bytes). */
 const MAX_AUTH_BYTES = 32 + 64 + 64;
+/** Each message in a frame: channel (1 byte) and payload length (u32be) before the payload. */
+export const MESSAGE_HEADER_BYTES = 5;
+/** Queued messages are packed into frames of at most this many plaintext bytes (a larger message goes alone). */
+const PACK_BYTES = 64 * 1024;
 
 export interface NodeIdentity {
   readonly privateKey: Uint8Array;
@@ -101,7 +107,7 @@ export interface HandshakeOptions {
   readonly identity: NodeIdentity;
   /** The network (chain id): peers of another network are refused. */
   readonly network: string;
-  /** Largest plaintext frame accepted after the handshake. */
+  /** Largest plaintext frame accepted after the handshake (and the most this side packs into one). */
   readonly maxFrameBytes: number;
   readonly timeoutMs?: number;
 }
@@ -109,6 +115,11 @@ export interface HandshakeOptions {
 /** An established connection. Emits 'message' (channel, payload), 'close' (error?). */
 export class SecureConnection extends EventEmitter {
   private closed = false;
+  /** Messages waiting for the end of this turn of the event loop, to be sealed together. */
+  private outbox: OutgoingMessage[] = [];
+  private outboxBytes = 0;
+  private flushScheduled = false;
+  private readonly packBytes: number;
 
   constructor(
     readonly socket: Socket,
@@ -118,29 +129,48 @@ export class SecureConnection extends EventEmitter {
     private readonly sender: FrameCipher,
     private readonly receiver: FrameCipher,
     private readonly reader: FrameReader,
+    /** the largest frame plaintext both sides accept (the peer runs the same channel limits) */
+    maxFrameBytes: number,
   ) {
     super();
+    this.packBytes = Math.min(PACK_BYTES, maxFrameBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.close());
     socket.on('error', (e) => this.close(e));
   }
 
-  /** Bytes queued in the socket not yet written (backpressure). */
+  /** Bytes queued and not yet written to the network (backpressure). */
   get queuedBytes(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.outboxBytes;
   }
 
+  /** Sends a message now, together with any queued ones (they keep their order). */
   send(channel: number, payload: Uint8Array): void {
     if (this.closed) return;
-    const plain = Buffer.allocUnsafe(1 + payload.length);
-    plain[0] = channel;
-    plain.set(payload, 1);
-    this.socket.write(this.sender.seal(plain));
+    this.push(channel, payload);
+    this.flush();
+  }
+
+  /**
+   * Sends a message at the end of this turn of the event loop, sealed in one frame with whatever else was
+   * queued or sent meanwhile: for messages that come in bursts and can wait a moment (txs).
+   */
+  queue(channel: number, payload: Uint8Array): void {
+    if (this.closed) return;
+    this.push(channel, payload);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   close(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    this.outbox = [];
+    this.outboxBytes = 0;
     this.socket.destroy();
     this.emit('close', error);
   }
@@ -150,18 +180,86 @@ export class SecureConnection extends EventEmitter {
     this.onData(Buffer.alloc(0));
   }
 
+  private push(channel: number, payload: Uint8Array): void {
+    this.outbox.push({ channel, payload });
+    this.outboxBytes += MESSAGE_HEADER_BYTES + payload.length;
+  }
+
+  /** Seals the queued messages into as few frames as the pack size allows and writes them at once. */
+  private flush(): void {
+    if (this.closed || this.outbox.length === 0) return;
+    const messages = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    const frames: Buffer[] = [];
+    let from = 0;
+    let size = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const need = MESSAGE_HEADER_BYTES + messages[i]!.payload.length;
+      if (size > 0 && size + need > this.packBytes) {
+        frames.push(this.seal(messages, from, i, size));
+        from = i;
+        size = 0;
+      }
+      size += need;
+    }
+    frames.push(this.seal(messages, from, messages.length, size));
+    if (frames.length === 1) this.socket.write(frames[0]!);
+    else {
+      this.socket.cork();
+      for (const f of frames) this.socket.write(f);
+      this.socket.uncork();
+    }
+  }
+
+  private seal(messages: readonly OutgoingMessage[], from: number, to: number, size: number): Buffer {
+    return this.sender.seal(packMessages(messages, from, to, size));
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     try {
       this.reader.push(chunk);
       for (let frame = this.reader.nextFrame(); frame !== null && !this.closed; frame = this.reader.nextFrame()) {
-        const plain = this.receiver.open(frame);
-        if (plain.length < 1) throw P2PErrors.badFrame('an empty frame');
-        this.emit('message', plain[0]!, new Uint8Array(plain.buffer, plain.byteOffset + 1, plain.length - 1));
+        unpackMessages(this.receiver.open(frame), (channel, payload) => {
+          if (!this.closed) this.emit('message', channel, payload);
+        });
       }
     } catch (e) {
       this.close(e as Error);
     }
+  }
+}
+
+export interface OutgoingMessage {
+  readonly channel: number;
+  readonly payload: Uint8Array;
+}
+
+/** The plaintext of a frame holding messages[from..to) (`size` = their bytes with headers). */
+export function packMessages(messages: readonly OutgoingMessage[], from: number, to: number, size: number): Buffer {
+  const plain = Buffer.allocUnsafe(size);
+  let off = 0;
+  for (let i = from; i < to; i++) {
+    const { channel, payload } = messages[i]!;
+    plain[off] = channel;
+    plain.writeUInt32BE(payload.length, off + 1);
+    plain.set(payload, off + MESSAGE_HEADER_BYTES);
+    off += MESSAGE_HEADER_BYTES + payload.length;
+  }
+  return plain;
+}
+
+/** Calls `onMessage` for each message of a frame's plaintext (payloads are views into it); a malformed frame throws. */
+export function unpackMessages(plain: Buffer, onMessage: (channel: number, payload: Uint8Array) => void): void {
+  if (plain.length === 0) throw P2PErrors.badFrame('an empty frame');
+  for (let off = 0; off < plain.length; ) {
+    if (plain.length - off < MESSAGE_HEADER_BYTES) throw P2PErrors.badFrame('a truncated message header');
+    const length = plain.readUInt32BE(off + 1);
+    const left = plain.length - off - MESSAGE_HEADER_BYTES;
+    if (length > left) throw P2PErrors.badFrame(`a ${length}-byte message in the ${left} bytes left of its frame`);
+    onMessage(plain[off]!, new Uint8Array(plain.buffer, plain.byteOffset + off + MESSAGE_HEADER_BYTES, length));
+    off += MESSAGE_HEADER_BYTES + length;
   }
 }
 
@@ -217,7 +315,7 @@ export function handshake(socket: Socket, outbound: boolean, o: HandshakeOptions
         clearTimeout(timer);
         socket.off('data', onData);
         reader.setLimit(o.maxFrameBytes);
-        const conn = new SecureConnection(socket, nodeIdOf(pub), pub, outbound, sender, receiver, reader);
+        const conn = new SecureConnection(socket, nodeIdOf(pub), pub, outbound, sender, receiver, reader, o.maxFrameBytes);
         resolve(conn);
         // Frames that came in the auth message's chunk are emitted once the caller has had its turn to
         // listen; emitted now, they would be lost (the first messages a peer sends on connecting).

@@ -8,16 +8,17 @@ import { until } from '../../helpers/wait.js';
 function harness(preVerify?: (tx: Uint8Array) => Promise<void>) {
   let deliver: (peer: string, payload: Uint8Array) => void = () => {};
   const relayed: number[] = [];
+  const skipped: Array<readonly string[]> = [];
   const checked: number[] = [];
   const sw = {
     onMessage: (ch: number, fn: typeof deliver) => {
       if (ch === Channel.mempool) deliver = fn;
     },
-    broadcast: (_ch: number, payload: Uint8Array) => relayed.push(payload[0]!),
+    broadcast: (_ch: number, payload: Uint8Array, except: readonly string[]) => (relayed.push(payload[0]!), skipped.push(except)),
   } as unknown as P2PSwitch;
   const mempool = { add: (tx: Uint8Array) => (checked.push(tx[0]!), { result: { code: 0 } }) } as unknown as Mempool;
   const reactor = new MempoolReactor(sw, mempool, preVerify);
-  return { deliver: (n: number) => deliver('peer', Uint8Array.of(n)), checked, relayed, reactor };
+  return { deliver: (n: number, peer = 'peer') => deliver(peer, Uint8Array.of(n)), checked, relayed, skipped, reactor };
 }
 
 t.test('CheckTx waits for each verification and keeps the arrival order', async (t) => {
@@ -35,6 +36,21 @@ t.test('CheckTx waits for each verification and keeps the arrival order', async 
   t.ok(await until(() => h.checked.length === 3, 2000));
   t.same(h.checked, [1, 2, 3]);
   t.same(h.relayed, [1, 2, 3], 'and relayed once accepted');
+});
+
+t.test('a tx is relayed to every peer but those that sent it, however many copies came while it waited', async (t) => {
+  let release = () => {};
+  const h = harness(() => new Promise<void>((r) => (release = r)));
+  h.deliver(9, 'alice');
+  h.deliver(9, 'bob');
+  h.deliver(9, 'alice');
+  release();
+  t.ok(await until(() => h.relayed.length === 1, 2000));
+  t.same(h.checked, [9], 'checked once');
+  t.same(h.skipped, [['alice', 'bob', 'alice']], 'neither alice nor bob gets it back');
+  h.deliver(9, 'carol');
+  await new Promise((r) => setTimeout(r, 20));
+  t.same(h.relayed, [9], 'a copy after the relay is dropped as seen');
 });
 
 t.test('a verifier that throws or rejects does not lose the tx: CheckTx decides', async (t) => {
