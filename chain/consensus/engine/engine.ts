@@ -18,7 +18,6 @@ import type { DuplicateVoteEvidence } from 'cosmjs-types/tendermint/types/eviden
 import type { BlockID, Commit, Proposal, Vote } from 'cosmjs-types/tendermint/types/types';
 import { ExtendedCommitInfo, ResponseProcessProposal_ProposalStatus } from 'cosmjs-types/tendermint/abci/types';
 import type { CommittedBlock, VivianApp } from '../../app/application.js';
-import { verifyEd25519 } from '../../crypto/ed25519.js';
 import type { Mempool } from '../../mempool/mempool.js';
 import type { EventBus } from '../../node/eventBus.js';
 import type { ChainReader } from '../../store/chainReader.js';
@@ -62,6 +61,7 @@ import {
   type ChainContext,
 } from './blocks.js';
 import { EngineErrors } from './errors.js';
+import { VerifiedSignatures } from './verifiedSignatures.js';
 import type { ConsensusMessage } from './messages.js';
 
 /** How the engine reaches peers (the p2p reactor implements it; tests can wire engines directly). */
@@ -153,6 +153,8 @@ export class ConsensusEngine {
   private idle = false;
   private wakeScheduled = false;
   private listeningForTxs = false;
+  /** Votes' and proposals' signatures checked once: the next block's last commit carries the same precommits. */
+  private readonly verify = new VerifiedSignatures().verify;
   /** The heights' outcomes, for status and tests. */
   lastDecision: { height: bigint; round: number } | null = null;
 
@@ -307,7 +309,7 @@ export class ConsensusEngine {
     if (rs?.proposal != null) {
       if (bytesEqual(rs.proposal.signature, proposal.signature)) return false; // already have it
     }
-    verifyProposal(this.chainId, proposal, proposerFor(this.cs, proposal.round), verifyEd25519);
+    verifyProposal(this.chainId, proposal, proposerFor(this.cs, proposal.round), this.verify);
     this.expectParts(proposal.blockId);
     this.feed({ kind: 'proposal', proposal });
     return true;
@@ -318,7 +320,7 @@ export class ConsensusEngine {
     const set = existing === undefined ? undefined : vote.type === 1 ? existing.prevotes : existing.precommits;
     const had = set?.votes[vote.validatorIndex];
     if (had !== undefined && bytesEqual(had.signature, vote.signature)) return false;
-    voteValidator(this.chainId, vote, this.cs.validators, verifyEd25519);
+    voteValidator(this.chainId, vote, this.cs.validators, this.verify);
     this.feed({ kind: 'vote', vote });
     return true;
   }
@@ -373,7 +375,7 @@ export class ConsensusEngine {
     if (this.evidencePool.has(key) || this.committedEvidence.has(key)) return false;
     const set = this.evidenceValidators(evidence.voteA?.height ?? 0n);
     if (set === null) return false; // too old or too new to judge: ignore, it is not wrong
-    verifyDuplicateVoteEvidence(this.chainId, evidence, set, verifyEd25519);
+    verifyDuplicateVoteEvidence(this.chainId, evidence, set, this.verify);
     this.evidencePool.set(key, evidence);
     this.log(`evidence: validator ${toHex(evidence.voteA!.validatorAddress)} double-signed at ${evidence.voteA!.height}/${evidence.voteA!.round}`);
     return true;
@@ -424,7 +426,7 @@ export class ConsensusEngine {
   private receiveSyncedBlock(peer: string, bytes: Uint8Array, commit: Commit): void {
     if (commit.height !== this.cs.height || this.cs.step === 'commit') return;
     const built = decodeBlockFor(bytes, commit.blockId);
-    verifyCommit(this.chainId, this.cs.validators, commit.blockId, this.cs.height, commit, verifyEd25519);
+    verifyCommit(this.chainId, this.cs.validators, commit.blockId, this.cs.height, commit, this.verify);
     if (this.syncRequest?.peer === peer) this.syncRequest = null;
     this.addBlock(built);
     this.feed({ kind: 'commit', commit });
@@ -647,7 +649,7 @@ export class ConsensusEngine {
       appVersion: BigInt(params.version.app),
       evidenceValidators: (h) => this.evidenceValidators(h),
       previousEvidence: this.previousEvidence,
-      verify: verifyEd25519,
+      verify: this.verify,
     };
   }
 
