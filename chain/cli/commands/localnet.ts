@@ -30,6 +30,9 @@ export interface LocalnetInitOptions {
   extraAccounts?: readonly string[];
 }
 
+/** The pause after each commit (timeout_commit) a localnet's nodes are given unless told otherwise. */
+export const LOCALNET_BLOCK_TIME_MS = 200;
+
 /** Ports of node k: p2p, rpc and api in a block of 10 from the base port. */
 export const localnetPorts = (basePort: number, k: number) => ({ p2p: basePort + 10 * k, rpc: basePort + 10 * k + 1, api: basePort + 10 * k + 2 });
 
@@ -124,7 +127,7 @@ export function registerLocalnetCommands(program: Command): void {
     .option('--mnemonic <words>', 'mnemonic whose accounts 0..N-1 are funded (default: a new one, printed)')
     .option('--accounts <n>', 'how many accounts to fund', '10')
     .option('--chain-id <id>', 'chain id', 'vivian-localnet-1')
-    .option('--block-time <ms>', 'pause after each commit before the next height', '200')
+    .option('--block-time <ms>', 'pause after each commit before the next height', String(LOCALNET_BLOCK_TIME_MS))
     .option('--overwrite', 'replace an existing localnet')
     .action((o) => {
       const validators = parseIntFlag('--validators', o.validators)!;
