@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../runtime/worker.js';
 import { packChecks, type SignatureCheck } from './verifyBatch.js';
 
 export type { SignatureCheck } from './verifyBatch.js';
@@ -9,13 +10,7 @@ export function defaultVerifyThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-/** From compiled code the worker is its .js sibling; from TypeScript sources (tests, tsx) it is loaded through tsx. */
-function startWorker(): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.js')) return new Worker(new URL('./verifyWorker.js', self));
-  const source = JSON.stringify(new URL('./verifyWorker.ts', self).href);
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${source}); })`, { eval: true });
-}
+const startWorker = (): Worker => startSiblingWorker(import.meta.url, 'verifyWorker');
 
 interface Waiting {
   worker: PoolWorker;

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startSiblingWorker } from '../../runtime/worker.js';
 import type { Hit } from '../../vectorIndex/index.js';
 import type { FromWorker, HeldState, InsertMessage, OpenMessage, OpenReport, SearchMessage, ToWorker } from './indexProtocol.js';
 
@@ -16,13 +17,7 @@ export class IndexBusyError extends Error {
   }
 }
 
-/** From compiled code the worker is its .js sibling; from TypeScript sources (tests, tsx) it is loaded through tsx. */
-function startWorker(): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.js')) return new Worker(new URL('./indexWorker.js', self));
-  const source = JSON.stringify(new URL('./indexWorker.ts', self).href);
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${source}); })`, { eval: true });
-}
+const startWorker = (): Worker => startSiblingWorker(import.meta.url, 'indexWorker');
 
 /** What the owner of the thread hears from it. */
 export interface IndexThreadEvents {
