@@ -27,6 +27,8 @@ export interface NodeConfig {
   /**
    * ms to wait after a block before the next height (CometBFT's timeout_commit); 0 = a validator alone makes
    * a block as soon as txs are pending (none while there are none), a network uses the engine's default
+   * (100 ms, also what `vivian localnet init` writes: the latency/throughput trade-off measured in
+   * chain/consensus/README.md). The 1000 ms default is `vivian dev`'s and a fresh `vivian init` home's.
    */
   block_time_ms: number;
   /** browser origins allowed by CORS ("*" = any) */
