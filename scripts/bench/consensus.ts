@@ -17,6 +17,7 @@
  * Knobs (environment): BENCH_RATES=100,500 (fixed rates; 0 = none), BENCH_PHASE_S (seconds per phase),
  * BENCH_NO_SATURATION=1 (fixed rates only), BENCH_COMMIT_MS (pause after each commit; default: the
  * localnet default), BENCH_NO_SYNC=1 (state store without fsync; the consensus WAL always fsyncs),
+ * BENCH_VERIFY_THREADS=N (each validator's signature workers; default: the localnet's share of the cores),
  * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (node flags, e.g. to profile),
  * BENCH_DEBUG=1 (node logs and each block seen; 2 also each batch's round trip).
  */
@@ -135,7 +136,7 @@ const file = initLocalnet({
 });
 for (const n of file.nodes) {
   const path = homePaths(n.home).config;
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), mempool_max_txs: 100_000, max_body_bytes: 16 * 1024 * 1024, ...(process.env.BENCH_NO_SYNC ? { no_sync: true } : {}) }));
+  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), mempool_max_txs: 100_000, max_body_bytes: 16 * 1024 * 1024, ...(process.env.BENCH_NO_SYNC ? { no_sync: true } : {}), ...(process.env.BENCH_VERIFY_THREADS ? { verify_threads: Number(process.env.BENCH_VERIFY_THREADS) } : {}) }));
 }
 const procs: NodeProcess[] = [];
 /** Neither exited nor killed by a signal (a child killed by a signal keeps exitCode null). */
