@@ -267,6 +267,8 @@ export class VivianApp {
 
   /** CheckTx with the details the in-process mempool uses (priority, sender, sequence gap). */
   checkTxDetailed(tx: Uint8Array, recheck = false): TxOutcome {
+    // a check before the mempool rebased would be lost by the rebase: the mempool then re-checks everything
+    if (!recheck) this.replacedCheckState = null;
     const block: BlockInfo = { chainId: this.chainIdValue, height: this.lastHeight + 1n, timeNs: 0n };
     const { outcome, anteBranch } = runTx(this.txDeps(), this.checkState, tx, block, recheck ? 'recheck' : 'check', {
       minGasPrices: this.minGasPrices,

@@ -172,3 +172,26 @@ t.test('what a re-check after a commit covers: readers of changed keys, and ever
   t.same(rechecked.sort(), ['w0', 'x0', 'x1', 'y0', 'z0'], 'a changed key every check read: all of them');
   t.same(carried, []);
 });
+
+t.test('a check that runs between a commit and the re-check makes the re-check cover every pending tx', async (t) => {
+  const [a, b, c] = (await secpAccounts(3)) as [TestAccount, TestAccount, TestAccount];
+  const env = makeTestNode([a.address, b.address]);
+  t.teardown(env.cleanup);
+  const { node } = env;
+  const fee = [{ denom: 'uviv', amount: '100' }];
+  const send = (from: TestAccount, num: bigint, seq: bigint) => signTx(from, [msgSend(from.address, c.address, 1n)], { accountNumber: num, sequence: seq, fee });
+  t.equal(node.mempool.add(await send(b, NUM + 1n, 0n)).result.code, 0);
+  const other = await send(a, NUM, 0n);
+  node.app.finalizeBlock({ txs: [other], decidedLastCommit: { round: 0, votes: [] }, misbehavior: [], hash: new Uint8Array(32), height: node.app.height + 1n, time: { seconds: 1_700_000_000n, nanos: 0 }, nextValidatorsHash: new Uint8Array(32), proposerAddress: new Uint8Array(20) });
+  node.app.commit();
+  t.ok(node.app.lastCommitChangedKeys(), 'the replaced check state is kept for the rebase');
+  // a new tx arrives before the mempool's update
+  t.equal(node.mempool.add(await send(a, NUM, 1n)).result.code, 0);
+  t.equal(node.app.lastCommitChangedKeys(), undefined, 'the carry is forfeited');
+  node.mempool.update(node.app.lastCommittedBlock!.txs.map((x) => x.hash));
+  // both pending txs were re-checked on the fresh state, so both senders continue where they are
+  t.equal(node.mempool.add(await send(a, NUM, 2n)).result.code, 0, "a's next sequence follows the tx that arrived in between");
+  t.equal(node.mempool.add(await send(b, NUM + 1n, 1n)).result.code, 0);
+  t.equal(node.mempool.waitingSize, 0);
+  t.equal(node.mempool.size, 4);
+});
