@@ -8,7 +8,7 @@ import { SdkErrors } from '../types/sdkErrors.js';
 import type { AuthKeeper } from '../modules/auth/keeper.js';
 import type { BankKeeper } from '../modules/bank/keeper.js';
 import type { Context } from './context.js';
-import type { SigCache } from './sigCache.js';
+import type { SigCache } from '../crypto/sigCache.js';
 
 export const FEE_COLLECTOR = 'fee_collector';
 

@@ -52,7 +52,7 @@ import { appHash, encodeRoots, encodeTxResult, eventsHash, type Roots } from './
 export { appHash, eventsHash };
 import { ChainReader } from '../store/chainReader.js';
 import { ledgerTxJson } from '../client/wire.js';
-import { SigCache } from './sigCache.js';
+import { SigCache } from '../crypto/sigCache.js';
 import { pendingSignatures, type PendingSignature } from './preVerify.js';
 import { embeddingHash } from '../vectorIndex/embedding.js';
 import { vectorBytes } from '../vectorIndex/vector.js';

@@ -4,7 +4,7 @@ import type { SignatureCheck } from '../crypto/verifyBatch.js';
 import type { KVReader } from '../store/kv.js';
 import type { AuthKeeper } from '../modules/auth/keeper.js';
 import type { MsgRouter } from './router.js';
-import type { SigCache } from './sigCache.js';
+import type { SigCache } from '../crypto/sigCache.js';
 import { txSigners } from './txRunner.js';
 
 /** A signature the ante would verify, with what the SigCache keys it by (the signer's key as an Any value). */

@@ -37,7 +37,7 @@ import { VivianNode } from '../../chain/node/node.js';
 import { Bucket } from '../../chain/store/buckets.js';
 import { BranchStore, MemoryStore } from '../../chain/store/branch.js';
 import { runTx, type TxRunnerDeps } from '../../chain/app/txRunner.js';
-import { SigCache } from '../../chain/app/sigCache.js';
+import { SigCache } from '../../chain/crypto/sigCache.js';
 import type { BlockInfo } from '../../chain/app/context.js';
 import { addressApi, WASM_CAPABILITIES } from '../../chain/modules/wasm/index.js';
 import { Order, WasmVm, type Env, type Host } from '../../vm/index.js';

@@ -1,5 +1,5 @@
 import { verifyEd25519 } from '../../crypto/ed25519.js';
-import { sha256Key } from '../../crypto/hash.js';
+import { SigCache } from '../../crypto/sigCache.js';
 import type { Ed25519Verify } from '../types/vote.js';
 
 /**
@@ -9,20 +9,21 @@ import type { Ed25519Verify } from '../types/vote.js';
  * exact inputs; failures are never remembered. Bounded (oldest forgotten first); node-local.
  */
 export class VerifiedSignatures {
-  private readonly seen = new Set<string>();
+  private readonly seen: SigCache;
 
   constructor(
-    private readonly capacity = 4096,
+    capacity = 4096,
     private readonly verifyOnce: Ed25519Verify = verifyEd25519,
-  ) {}
+  ) {
+    this.seen = new SigCache(capacity);
+  }
 
   /** The check itself, for the consensus types' `verify` parameters. */
   readonly verify: Ed25519Verify = (pubKey, message, signature) => {
-    const key = sha256Key(pubKey, message, signature);
-    if (this.seen.has(key)) return true;
+    const key = this.seen.key(pubKey, message, signature);
+    if (this.seen.hasKey(key)) return true;
     if (!this.verifyOnce(pubKey, message, signature)) return false;
-    if (this.seen.size >= this.capacity) this.seen.delete(this.seen.values().next().value!);
-    this.seen.add(key);
+    this.seen.addKey(key);
     return true;
   };
 }

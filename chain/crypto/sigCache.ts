@@ -1,10 +1,11 @@
-import { sha256Key } from '../crypto/hash.js';
+import { sha256Key } from './hash.js';
 
 /**
  * Signatures this node has already verified (key = SHA-256 of pubkey, sign bytes and signature). A tx
- * checked at CheckTx is not verified again when its block executes: verification is a pure function of
- * those three inputs, so a hit can only ever stand for a `true` that was computed. Node-local and bounded;
- * consensus results do not depend on it (a miss just verifies).
+ * checked at CheckTx is not verified again when its block executes, nor a vote when it comes back in a
+ * block's last commit: verification is a pure function of those three inputs, so a hit can only ever stand
+ * for a `true` that was computed. Node-local and bounded (oldest forgotten first); consensus results do not
+ * depend on it (a miss just verifies).
  */
 export class SigCache {
   private readonly seen = new Set<string>();
