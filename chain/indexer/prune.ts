@@ -1,4 +1,3 @@
-import { Bucket } from '../store/buckets.js';
 import type { ChainReader } from '../store/chainReader.js';
 import type { WriteBatch } from '../store/nodeDb.js';
 import { blockIndexRows } from './txIndexer.js';
@@ -13,7 +12,7 @@ export function pruneTxIndex(reader: ChainReader, batch: WriteBatch, fromHeight:
   let n = 0;
   for (let h = fromHeight; h < toHeight; h++) {
     const txs = reader.blockTxs(h);
-    for (const [key] of blockIndexRows(h, txs)) batch.del(Bucket.TxEventIndex, key);
+    for (const [bucket, key] of blockIndexRows(h, txs)) batch.del(bucket, key);
     n += txs.length;
   }
   return n;

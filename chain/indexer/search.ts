@@ -1,11 +1,11 @@
-import { Bucket, readU64be, u64be } from '../store/buckets.js';
+import { Bucket, u64be, type BucketId } from '../store/buckets.js';
 import type { ChainReader, StoredTx } from '../store/chainReader.js';
 import { concatBytes } from '../store/kv.js';
 import type { NodeDb } from '../store/nodeDb.js';
 import { IndexerErrors } from './errors.js';
 import { parseQuery, valueMatches, type Condition, type Query } from './query.js';
 import { decodeVersionList } from '../store/versionList.js';
-import { eventIndexKey } from './txIndexer.js';
+import { indexKey, valueRowVersions } from './txIndexer.js';
 
 export { parseQuery, matchesEvents, type Query, type Condition } from './query.js';
 
@@ -30,9 +30,6 @@ export interface SearchPage {
   perPage: number;
   txs: StoredTx[];
 }
-
-const dec = new TextDecoder();
-const SEP = 0;
 
 /**
  * tx_search over the event index: an AND of conditions, evaluated as
@@ -68,14 +65,16 @@ export class TxSearch {
     const range = this.versionRange(q.conditions.filter(isHeightRange));
     const rest = q.conditions.filter((c) => !isHeightRange(c));
     if (range.lo >= range.hi) return [];
-    const driverIndex = pickDriver(rest);
+    let driverIndex = pickDriver(rest);
     let candidates: bigint[];
     if (driverIndex < 0) {
       if (range.hi - range.lo > BigInt(this.maxScan)) this.tooMany();
       candidates = [];
       for (let v = range.lo; v < range.hi; v++) candidates.push(v);
     } else {
-      candidates = this.drive(rest[driverIndex]!, range);
+      const driven = this.drive(rest[driverIndex]!, range);
+      candidates = driven.versions;
+      if (!driven.exact) driverIndex = -1; // the driver also filters
     }
     const others = rest.filter((_, i) => i !== driverIndex);
     if (others.length === 0) return candidates;
@@ -118,40 +117,31 @@ export class TxSearch {
     return { lo, hi, hLo, hHi };
   }
 
-  private drive(c: Condition, range: VersionRange): bigint[] {
+  /**
+   * Candidates for the driver condition: exact for tx.hash, `=` on a string (the value's rows) and EXISTS (the
+   * key's rows); for the other operators, every tx carrying the key, which the caller then filters (`exact` false).
+   */
+  private drive(c: Condition, range: VersionRange): { versions: bigint[]; exact: boolean } {
     if (c.key === 'tx.hash' && c.op === '=') {
       const hex = c.operand!.text;
-      if (!/^[0-9a-fA-F]{64}$/.test(hex)) return [];
+      if (!/^[0-9a-fA-F]{64}$/.test(hex)) return { versions: [], exact: true };
       const v = this.reader.versionByHash(Buffer.from(hex, 'hex'));
-      return v !== undefined && v >= range.lo && v < range.hi ? [v] : [];
+      return { versions: v !== undefined && v >= range.lo && v < range.hi ? [v] : [], exact: true };
     }
     if (c.op === '=' && c.operand!.kind === 'string') {
-      return this.versionsUnder(eventIndexKey(c.key, c.operand!.text), range);
+      return { versions: this.versionsUnder(Bucket.TxEventValues, c.operand!.text, range, (row) => valueRowVersions(row, c.key)), exact: true };
     }
-    // EXISTS and the other operators: scan every value of this key
-    const prefix = new TextEncoder().encode(`${c.key}=`);
-    const out: bigint[] = [];
-    let scanned = 0;
-    for (const [key, value] of this.db.range(Bucket.TxEventIndex, prefix, prefixEndOf(prefix))) {
-      if (key.length < prefix.length + 9 || key[key.length - 9] !== SEP) continue;
-      const height = readU64be(key, key.length - 8);
-      if (height < range.hLo || height > range.hHi) continue;
-      if (c.op !== 'EXISTS' && !valueMatches(c, dec.decode(key.subarray(prefix.length, key.length - 9)))) continue;
-      for (const v of decodeVersionList(value)) {
-        if (++scanned > this.maxScan) this.tooMany();
-        if (v >= range.lo && v < range.hi) out.push(v);
-      }
-    }
-    out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    // a tx with two matching values appears twice
-    return out.filter((v, i) => i === 0 || out[i - 1] !== v);
+    return { versions: this.versionsUnder(Bucket.TxEventKeys, c.key, range, decodeVersionList), exact: c.op === 'EXISTS' };
   }
 
-  /** Versions in `range` listed under one attribute (rows prefix ++ uint64be(height)), ascending. */
-  private versionsUnder(prefix: Uint8Array, range: VersionRange): bigint[] {
+  /** Versions in `range` that the rows `head` ++ 0x00 ++ uint64be(height) of `bucket` list, ascending. */
+  private versionsUnder(bucket: BucketId, head: string, range: VersionRange, listed: (row: Uint8Array) => bigint[]): bigint[] {
+    const prefix = indexKey(head);
     const out: bigint[] = [];
-    for (const [, value] of this.db.range(Bucket.TxEventIndex, concatBytes(prefix, u64be(range.hLo)), concatBytes(prefix, u64be(range.hHi + 1n)))) {
-      for (const v of decodeVersionList(value)) {
+    for (const [key, value] of this.db.range(bucket, concatBytes(prefix, u64be(range.hLo)), concatBytes(prefix, u64be(range.hHi + 1n)))) {
+      // a longer value that starts with `head` ++ 0x00 could sort inside the range: only exact keys count
+      if (key.length !== prefix.length + 8) continue;
+      for (const v of listed(value)) {
         if (v < range.lo || v >= range.hi) continue;
         if (out.length >= this.maxScan) this.tooMany();
         out.push(v);
@@ -209,10 +199,4 @@ function pickDriver(conds: Condition[]): number {
   let best = -1;
   for (let i = 0; i < conds.length; i++) if (rank(conds[i]!) < (best < 0 ? Infinity : rank(conds[best]!))) best = i;
   return best;
-}
-
-function prefixEndOf(prefix: Uint8Array): Uint8Array {
-  const end = Uint8Array.from(prefix);
-  end[end.length - 1]!++; // the prefix ends in '=' (0x3d): incrementing the last byte never overflows
-  return end;
 }

@@ -7,6 +7,7 @@ import { BftService, SoloService, usesP2p } from '../consensus/engine/service.js
 import { makeValidator } from '../consensus/types/validator.js';
 import { ValidatorSet } from '../consensus/types/validatorSet.js';
 import { TxIndexer } from '../indexer/txIndexer.js';
+import { reindexRetiredEventRows } from '../indexer/reindex.js';
 import { StatePruner } from '../store/pruning.js';
 import { Mempool, type AddResult } from '../mempool/mempool.js';
 import { TxVectorIndex, VectorKeeper, vectorModule } from '../modules/vector/index.js';
@@ -57,6 +58,7 @@ export class VivianNode {
     this.validators = ValidatorSet.create(
       genesis.validators.map((v) => makeValidator(new Uint8Array(Buffer.from(v.pub_key.value, 'base64')), BigInt(v.power))),
     );
+    reindexRetiredEventRows(db, this.reader, (line) => console.error(line)); // before any log handler is attached
     app.addParticipant(new TxIndexer());
     if (config.pruning_keep_recent > 0) app.addParticipant(new StatePruner(db, this.reader, BigInt(config.pruning_keep_recent)));
     const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;

@@ -44,11 +44,16 @@ export const Bucket = {
   Roots: 0x34,
 
   // ---- indexes ----
-  // 0x40-0x42 retired (per-tx rows of the event index, its key index, the vector filters): never reuse them
-  /** utf8 "type.key=value" ++ 0x00 ++ uint64be(height) -> version list (versionList.ts): the tx_search index. */
-  TxEventIndex: 0x43,
+  // 0x40-0x42 retired (per-tx rows of the event index, its key index, the vector filters) and 0x43 (rows per
+  // "type.key=value" per block; a home that has them is re-indexed at open): never reuse them
+  /** utf8 value ++ 0x00 ++ uint64be(height) -> per "type.key", the versions carrying the value: the tx_search index. */
+  TxEventValues: 0x45,
+  /** utf8 "type.key" ++ 0x00 ++ uint64be(height) -> version list (versionList.ts): txs carrying that attribute. */
+  TxEventKeys: 0x46,
   /** utf8 "s:" sender | "t:" msg type URL ++ 0x00 ++ uint64be(height) -> version list: vector search filters (node-local). */
   TxVectorFilter: 0x44,
+  /** The retired per-"type.key=value" event index rows (read only to find homes that need re-indexing). */
+  RetiredTxEventIndex: 0x43,
 
   // ---- node metadata ----
   /** utf8 name -> value: last committed height, genesis, etc. */

@@ -1,6 +1,8 @@
 import t from 'tap';
 import { parseQuery, matchesEvents, TxSearch } from '../../../chain/indexer/search.js';
 import { pruneTxIndex } from '../../../chain/indexer/prune.js';
+import { blockIndexRows, encodeValueRow, valueRowVersions } from '../../../chain/indexer/txIndexer.js';
+import { reindexRetiredEventRows } from '../../../chain/indexer/reindex.js';
 import { Bucket } from '../../../chain/store/buckets.js';
 import { makeTestNode, msgSend, secpAccounts, signTx } from '../../helpers/chain.js';
 
@@ -95,4 +97,60 @@ t.test('search over the event index of a real node', async (t) => {
   t.same(amounts(`message.sender='${a!.address}'`), ['30uviv', '40uviv']);
   t.same(amounts('tx.height=1'), ['10uviv', '20uviv'], 'height ranges come from block results, not the index');
   t.same(amounts(`tx.height=1 AND message.sender='${a!.address}'`), []);
+});
+
+t.test('index rows: one per distinct value and per distinct key of a block', async (t) => {
+  const ev = (type: string, attrs: Array<[string, string, boolean?]>) => ({ type, attributes: attrs.map(([key, value, index]) => ({ key, value, index: index ?? true })) });
+  const rows = blockIndexRows(7n, [
+    { version: 10n, result: { events: [ev('message', [['sender', 'alice']]), ev('transfer', [['sender', 'alice'], ['recipient', 'bob'], ['amount', '5uviv']])] } },
+    { version: 11n, result: { events: [ev('message', [['sender', 'bob']]), ev('transfer', [['sender', 'bob'], ['recipient', 'alice'], ['amount', '5uviv']]), ev('tx', [['signature', 'c2ln', false]])] } },
+  ]);
+  const values = rows.filter(([b]) => b === Bucket.TxEventValues).map(([, k]) => Buffer.from(k.subarray(0, k.length - 9)).toString());
+  t.same(values.sort(), ['5uviv', 'alice', 'bob'], 'a value shared by keys and txs is one row; unindexed attributes are left out');
+  const keys = rows.filter(([b]) => b === Bucket.TxEventKeys).map(([, k]) => Buffer.from(k.subarray(0, k.length - 9)).toString());
+  t.same(keys.sort(), ['message.sender', 'transfer.amount', 'transfer.recipient', 'transfer.sender']);
+  const alice = rows.find(([b, k]) => b === Bucket.TxEventValues && Buffer.from(k).toString().startsWith('alice\0'))!;
+  t.same(Buffer.from(alice[1].subarray(alice[1].length - 8)).readBigUInt64BE(), 7n, 'keys end in the height');
+  t.same(valueRowVersions(alice[2], 'message.sender'), [10n]);
+  t.same(valueRowVersions(alice[2], 'transfer.sender'), [10n]);
+  t.same(valueRowVersions(alice[2], 'transfer.recipient'), [11n]);
+  t.same(valueRowVersions(alice[2], 'transfer.amount'), [], 'a key the value was not carried under');
+  t.same(valueRowVersions(alice[2], 'message.sende'), [], 'keys compare whole');
+
+  const long = new Map([['k'.repeat(300), Array.from({ length: 200 }, (_, i) => BigInt(i) * 1_000_000_007n)], ['x.y', [2n ** 60n]]]);
+  const row = encodeValueRow(long);
+  t.same(valueRowVersions(row, 'k'.repeat(300)), long.get('k'.repeat(300)), 'multi-byte lengths and counts round-trip');
+  t.same(valueRowVersions(row, 'x.y'), [2n ** 60n]);
+  t.throws(() => valueRowVersions(row.subarray(0, 1), 'x.y'), /truncated/);
+});
+
+t.test('a home with rows of the retired layout is re-indexed when the node opens', async (t) => {
+  const [a, b] = await secpAccounts(2);
+  const tn = makeTestNode([a!.address]);
+  t.teardown(tn.cleanup);
+  const accountNumber = tn.node.app.auth.getAccount(tn.node.db.bucketReader(Bucket.State), a!.address)!.accountNumber;
+  for (let seq = 0n; seq < 3n; seq++) {
+    t.equal(tn.node.broadcastTx(await signTx(a!, [msgSend(a!.address, b!.address, 1n + seq)], { accountNumber, sequence: seq })).result.code, 0);
+    tn.node.engine.produceBlock();
+  }
+  await tn.node.stop();
+  // make the home look like one written before the layout changed: old rows, none of the new ones
+  const { NodeDb } = await import('../../../chain/store/nodeDb.js');
+  const { join } = await import('node:path');
+  const db = NodeDb.open(join(tn.home, 'data', 'vivian.lmdb'));
+  const all = (bucket: number) => [...db.range(bucket as never, new Uint8Array(), undefined)].map(([k]) => k);
+  const written = all(Bucket.TxEventValues).length + all(Bucket.TxEventKeys).length;
+  t.ok(written > 0);
+  db.commit((batch) => {
+    for (const k of all(Bucket.TxEventValues)) batch.del(Bucket.TxEventValues, k);
+    for (const k of all(Bucket.TxEventKeys)) batch.del(Bucket.TxEventKeys, k);
+    batch.put(Bucket.RetiredTxEventIndex, Buffer.from(`message.sender=${a!.address}\0\0\0\0\0\0\0\0\x01`), new Uint8Array(8));
+  });
+  await db.close();
+  const reopened = tn.reopen();
+  t.teardown(() => reopened.stop());
+  const s = new TxSearch(reopened.db, reopened.reader);
+  t.equal(s.search(`message.sender='${a!.address}'`).totalCount, 3, 'found again after the re-index');
+  t.equal([...reopened.db.range(Bucket.RetiredTxEventIndex, new Uint8Array(), undefined)].length, 0, 'retired rows deleted');
+  t.equal(reindexRetiredEventRows(reopened.db, reopened.reader), 0, 'nothing to do the next time');
 });

@@ -42,7 +42,7 @@ t.test('pruning keeps the last N heights readable and forgets older state, tree 
   t.throws(() => node.app.stateProof(balanceKey(parseAddress(b.address), 'uviv'), 2n));
   // the index of pruned blocks is gone, newer blocks stay searchable; the ledger keeps every tx
   // index rows are keyed by height
-  const indexed = (height: number) => [...node.db.range(Bucket.TxEventIndex, new Uint8Array(), undefined)].some(([k]) => k[k.length - 1] === height && k[k.length - 9] === 0);
+  const indexed = (height: number) => [...node.db.range(Bucket.TxEventValues, new Uint8Array(), undefined)].some(([k]) => k[k.length - 1] === height && k[k.length - 9] === 0);
   t.notOk(indexed(1), 'tx of height 1 unindexed');
   t.ok(indexed(6), 'tx of height 6 indexed');
   t.ok(node.reader.txByVersion(0n), 'the ledger is never pruned');
