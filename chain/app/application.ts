@@ -298,6 +298,11 @@ export class VivianApp {
     return pendingSignatures({ router: this.msgs, auth: this.auth, sigCache: this.sigCache, maxTxBytes: this.maxTxBytes }, this.checkState, this.chainIdValue, tx);
   }
 
+  /** The dimension of tx embeddings in the check state (undefined without an embedding module), for computing them ahead. */
+  embeddingDimension(): number | undefined {
+    return this.embedder?.embeddingDimension?.(this.checkState);
+  }
+
   /** Records signatures found valid elsewhere (a VerifierPool), so CheckTx and DeliverTx skip them. */
   markVerified(sigs: readonly PendingSignature[]): void {
     for (const s of sigs) this.sigCache.add(s.pubKeyValue, s.message, s.signature);

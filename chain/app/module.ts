@@ -20,4 +20,6 @@ export interface AppModule {
    * undefined for none. Consensus data: its hash is in the TxInfo leaf. At most one module gives it.
    */
   embedTx?(store: KVReader, tx: DecodedTx | undefined): Int8Array | undefined;
+  /** The dimension embedTx uses in this state: lets the node compute embeddings ahead, off the main thread. */
+  embeddingDimension?(store: KVReader): number;
 }

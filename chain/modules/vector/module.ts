@@ -1,5 +1,6 @@
 import type { AppModule } from '../../app/module.js';
 import type { MsgRouter } from '../../app/router.js';
+import { precomputedEmbedding } from '../../app/txPrecompute.js';
 import { EMBEDDING_TYPE_URL } from '../../vectorIndex/embeddingOption.js';
 import { MAX_K } from '../../vectorIndex/vector.js';
 import { carriedEmbedding, carriesEmbedding, txEmbedding } from './embedding.js';
@@ -44,7 +45,11 @@ export function vectorModule(keeper = new VectorKeeper()): AppModule {
       if (carriesEmbedding(tx)) carriedEmbedding(tx, keeper.getParams(ctx.store).dimension);
     },
     embedTx(store, tx) {
-      return tx ? txEmbedding(tx, keeper.getParams(store).dimension, decodeOther) : undefined;
+      if (!tx) return undefined;
+      const dimension = keeper.getParams(store).dimension;
+      // computed ahead by the node from the same bytes and dimension (chain/app/txPrecompute.ts), else here
+      return precomputedEmbedding(tx.bytes, dimension) ?? txEmbedding(tx, dimension, decodeOther);
     },
+    embeddingDimension: (store) => keeper.getParams(store).dimension,
   };
 }
