@@ -14,6 +14,11 @@ import { requireUint64, type Uint64Input } from './uint64.js';
 /** Read access to committed frozen nodes (the node's LMDB bucket, or memory in tests and tools). */
 export interface LedgerNodeStore {
   getNode(level: number, index: bigint): Uint8Array | undefined;
+  /**
+   * Levels below this are derived by the store from what it holds besides the nodes (the node's store: the
+   * leaves of the stored ledger entries), so pendingNodes() leaves them out. Default 0: every node is stored.
+   */
+  readonly storedFromLevel?: number;
 }
 
 export interface LedgerNode {
@@ -61,6 +66,7 @@ export function cachingLedgerNodeStore(store: LedgerNodeStore, options: NodeCach
   const levels: Map<number | bigint, Uint8Array>[] = [];
   let entries = 0;
   return {
+    storedFromLevel: store.storedFromLevel,
     getNode(level, index) {
       if (level < fromLevel) return store.getNode(level, index);
       const key = memoryKey(index);
@@ -151,11 +157,15 @@ export class LedgerAccumulator {
     return version;
   }
 
-  /** Nodes created since the last markCommitted, level by level in index order, for the caller to write. */
+  /**
+   * Nodes created since the last markCommitted, level by level in index order, for the caller to write
+   * (those of the levels the store derives itself, below its storedFromLevel, left out).
+   */
   pendingNodes(): LedgerNode[] {
     const nodes: LedgerNode[] = [];
+    const from = this.store.storedFromLevel ?? 0;
     this.pending.forEach((run, level) => {
-      if (run) run.hashes.forEach((hash, i) => nodes.push({ level, index: run.base + BigInt(i), hash }));
+      if (run && level >= from) run.hashes.forEach((hash, i) => nodes.push({ level, index: run.base + BigInt(i), hash }));
     });
     return nodes;
   }

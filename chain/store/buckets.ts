@@ -16,7 +16,8 @@ export const Bucket = {
   StateChangedAt: 0x14,
 
   // ---- the ledger: the vector of transactions ----
-  /** uint8 level ++ uint64be(index) -> 32-byte frozen node hash of the RFC 9162 accumulator. */
+  /** uint8 level ++ uint64be(index) -> 32-byte frozen node hash of the RFC 9162 accumulator (levels >= 4 only since
+   *  ledger/keys.ts STORED_FROM_LEVEL; the lower ones are hashed up from the LedgerEntry leaves). */
   LedgerNode: 0x20,
   /** uint64be(version) -> TxInfo bytes (the leaf data). Written by earlier releases; now part of LedgerEntry. */
   LedgerLeaf: 0x21,

@@ -21,7 +21,7 @@ import { defaultVerifyThreads } from '../../chain/crypto/verifierPool.js';
 import { initHome } from '../../chain/node/home.js';
 import { VivianNode } from '../../chain/node/node.js';
 import { LedgerAccumulator, leafHash } from '../../chain/ledger/index.js';
-import { keyValueLedgerNodeStore, ledgerNodeKey } from '../../chain/ledger/keys.js';
+import { ledgerNodeKey } from '../../chain/ledger/keys.js';
 import { NodeDb } from '../../chain/store/nodeDb.js';
 import { Bucket, u64be } from '../../chain/store/buckets.js';
 
@@ -90,7 +90,8 @@ async function openNode(senders: Sender[], prefillLedger = 0, verifyThreads = 0)
     // open once to apply genesis, then append synthetic leaves to the ledger so commit cost is seen at size n
     await VivianNode.open(home, config).stop();
     const db = NodeDb.open(join(home, 'data', 'vivian.lmdb'));
-    const acc = new LedgerAccumulator(keyValueLedgerNodeStore((k) => db.getRaw(k)), 0n);
+    // synthetic leaves have no ledger entries to derive the lower levels from: every level is written
+    const acc = new LedgerAccumulator({ getNode: (level, index) => db.getRaw(ledgerNodeKey(level, index)) }, 0n);
     for (let done = 0; done < prefillLedger; ) {
       const n = Math.min(100_000, prefillLedger - done);
       for (let i = 0; i < n; i++) acc.append(leafHash(u64be(done + i)));

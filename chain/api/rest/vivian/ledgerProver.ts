@@ -2,7 +2,7 @@ import { LedgerAccumulator, cachingLedgerNodeStore, keyValueLedgerNodeStore, typ
 import type { NodeDb } from '../../../store/nodeDb.js';
 
 /**
- * Proofs over the committed ledger, read straight from the node's LedgerNode bucket. Frozen nodes never
+ * Proofs over the committed ledger, read from the node's LedgerNode and LedgerEntry rows. Frozen nodes never
  * change, so one accumulator built at the latest committed size proves every smaller size too; it is
  * rebuilt (about one read per tree level) only when the ledger has grown.
  */
