@@ -78,6 +78,21 @@ export function txSigners(msgs: readonly DecodedMsg[]): string[] {
  * child branch. A failure in the messages discards only their branch (the fee and sequence stay); a
  * failure in the ante discards everything. Writes reach `parent` only through `commitTo`.
  */
+/**
+ * A tx's decoded messages, by the identity of its decoded form: decodeTx hands CheckTx and DeliverTx the same
+ * object for the same bytes, and decoding plus validateBasic is a pure function of the bytes. Refusals are not
+ * remembered (they throw each time).
+ */
+const decodedMsgs = new WeakMap<DecodedTx, { router: MsgRouter; msgs: DecodedMsg[] }>();
+
+function decodeMsgs(router: MsgRouter, tx: DecodedTx): DecodedMsg[] {
+  const hit = decodedMsgs.get(tx);
+  if (hit?.router === router) return hit.msgs;
+  const msgs = tx.messages.map((m) => router.decode(m));
+  decodedMsgs.set(tx, { router, msgs });
+  return msgs;
+}
+
 export function runTx(
   deps: TxRunnerDeps,
   parent: BranchStore | KVReader,
@@ -90,7 +105,7 @@ export function runTx(
   let msgs: DecodedMsg[];
   try {
     tx = decodeTx(bytes, deps.maxTxBytes, { simulate: mode === 'simulate' });
-    msgs = tx.messages.map((m) => deps.router.decode(m));
+    msgs = decodeMsgs(deps.router, tx);
   } catch (e) {
     return { outcome: { result: failed(e, 0, 0), signers: [], priority: 0n, msgResponses: [] }, anteBranch: null };
   }
