@@ -62,7 +62,11 @@ export class VivianNode {
     app.addParticipant(new TxIndexer());
     if (config.pruning_keep_recent > 0) app.addParticipant(new StatePruner(db, this.reader, BigInt(config.pruning_keep_recent)));
     const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
-    this.vectors = TxVectorIndex.open(db, { dimension, path: join(homePaths(home).data, 'vector.index'), log: (line) => this.onLog(line) });
+    // efConstruction 64 (the library's default is 100): every committed tx is inserted, on every node, while searches
+    // are occasional. At 100k vectors it builds 1.7x cheaper (22,108 vs 13,120 inserts per CPU-s) and still finds
+    // recall@10 0.959 at ef 48 (0.961 at ef 24 with 100), so the default ef 64 stays above 0.95. A saved graph keeps
+    // the parameters it was built with.
+    this.vectors = TxVectorIndex.open(db, { dimension, efConstruction: 64, path: join(homePaths(home).data, 'vector.index'), log: (line) => this.onLog(line) });
     app.addParticipant(this.vectors);
     this.mempool = new Mempool(app, { maxTxs: config.mempool_max_txs, maxBytes: config.mempool_max_bytes });
     const parts = {

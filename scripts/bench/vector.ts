@@ -14,7 +14,7 @@
  * settings (ours 0.917, hnswlib 0.911 at ef 512), and with independent centres a walk that starts in the
  * wrong island often never leaves it.
  * Ground truth: exact search (integer dot product) for every query.
- * Both indexes use M = 16 and efConstruction = 64 (the node builds with M 16, efConstruction 100) and the inner product
+ * Both indexes use M = 16 and efConstruction = 64 (the node builds with the same) and the inner product
  * (hnswlib space 'ip'). For each index ef is swept upward until recall@10 >= 0.95; the QPS of the two at
  * that recall are compared. Inserts are timed in CPU seconds as well (others may share the cores).
  *
