@@ -1,3 +1,4 @@
+import { latin1 } from '../crypto/bytes.js';
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import type { Any } from 'cosmjs-types/google/protobuf/any';
 import { addressOfPubKeyAny, verifyWithPubKeyAny, ED25519_PUBKEY_TYPE_URL, SECP256K1_PUBKEY_TYPE_URL } from '../crypto/pubkeys.js';
@@ -32,7 +33,7 @@ const signerAddresses = new Map<string, string>();
 const SIGNER_ADDRESS_CACHE = 50_000;
 
 function addressOfSignerKey(publicKey: Any): string {
-  const id = `${publicKey.typeUrl}\0${Buffer.from(publicKey.value.buffer, publicKey.value.byteOffset, publicKey.value.byteLength).toString('latin1')}`;
+  const id = `${publicKey.typeUrl}\0${latin1(publicKey.value)}`;
   let address = signerAddresses.get(id);
   if (address === undefined) {
     address = toBech32Address(addressOfPubKeyAny(publicKey)); // throws for a key that cannot be used

@@ -1,3 +1,4 @@
+import { latin1 } from './bytes.js';
 import type { KeyObject } from 'node:crypto';
 
 /**
@@ -20,7 +21,7 @@ export class KeyObjectCache {
 
   /** The KeyObject for `raw`, or null when `raw` is not a valid key. */
   get(raw: Uint8Array): KeyObject | null {
-    const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+    const id = latin1(raw);
     const hit = this.entries.get(id);
     if (hit !== undefined) {
       // Re-insert so that Map order (insertion order) stays least-recently-used first.

@@ -1,7 +1,8 @@
+import { latin1 } from '../crypto/bytes.js';
 import { compareBytes, type Entry, type KVReader, type KVStore } from './kv.js';
 
 /** latin1 keeps one char per byte, so string order equals byte order and the mapping is lossless. */
-const toKey = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+const toKey = latin1;
 /** A key as branches name it internally (latin1: one char per byte). */
 export const keyString = toKey;
 const fromKey = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));

@@ -1,7 +1,8 @@
+import { latin1 } from '../../crypto/bytes.js';
 import type { TreeBatchResult, TreeNodeReader } from './tree.js';
 
 function mapKey(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+  return latin1(key);
 }
 
 /**
