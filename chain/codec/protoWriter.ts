@@ -1,3 +1,4 @@
+import { pooledBytes } from './bytePool.js';
 import { utf8Length, utf8Write } from 'cosmjs-types/utf8';
 
 // One scratch buffer per thread, reused by every writer (allocating a buffer per message costs more than writing
@@ -113,9 +114,9 @@ export class ProtoWriter {
     return this.pos;
   }
 
-  /** The bytes written, in a buffer of their own; the writer is done. */
+  /** The bytes written, in a pooled slab (see bytePool.ts); the writer is done. */
   finish(): Uint8Array {
-    const out = new Uint8Array(this.pos);
+    const out = pooledBytes(this.pos);
     out.set(this.buf.subarray(0, this.pos));
     this.release();
     return out;

@@ -1,3 +1,4 @@
+import { pooledBytes } from '../codec/bytePool.js';
 /**
  * A committed tx's ledger entry: everything stored per version, in one LMDB row (Bucket.LedgerEntry):
  * uint32be(len leaf) ++ uint32be(len tx) ++ uint32be(len result) ++ leaf ++ tx ++ result ++ embedding,
@@ -16,7 +17,7 @@ const HEADER = 12;
 
 export function encodeLedgerEntry(leaf: Uint8Array, tx: Uint8Array, result: Uint8Array, embedding?: Uint8Array): Uint8Array {
   const embeddingLength = embedding?.length ?? 0;
-  const out = new Uint8Array(HEADER + leaf.length + tx.length + result.length + embeddingLength);
+  const out = pooledBytes(HEADER + leaf.length + tx.length + result.length + embeddingLength);
   writeU32be(out, 0, leaf.length);
   writeU32be(out, 4, tx.length);
   writeU32be(out, 8, result.length);

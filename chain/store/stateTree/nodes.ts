@@ -1,3 +1,4 @@
+import { pooledBytes } from '../../codec/bytePool.js';
 import { readU64be, u64be } from '../buckets.js';
 import { ErrCorruptNode } from './errors.js';
 import { EMPTY_HASH, HASH_LENGTH, innerHash } from './hashing.js';
@@ -115,7 +116,7 @@ export const NULL_NODE_BYTES: Uint8Array = Uint8Array.of(TAG_NULL);
 
 /** 0x02 ‖ keyHash ‖ valueHash. */
 export function encodeLeaf(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + 2 * HASH_LENGTH);
+  const out = pooledBytes(1 + 2 * HASH_LENGTH);
   out[0] = TAG_LEAF;
   out.set(keyHash, 1);
   out.set(valueHash, 1 + HASH_LENGTH);
@@ -126,8 +127,8 @@ export function encodeLeaf(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Arr
 export function encodeInternal(node: InternalNode): Uint8Array {
   let count = 0;
   for (let b = node.existBits; b; b &= b - 1) count++;
-  const out = new Uint8Array(5 + count * CHILD_ENTRY);
-  const view = new DataView(out.buffer);
+  const out = pooledBytes(5 + count * CHILD_ENTRY);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   out[0] = TAG_INTERNAL;
   view.setUint16(1, node.existBits);
   view.setUint16(3, node.leafBits);
