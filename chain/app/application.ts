@@ -25,7 +25,7 @@ import { sha256, txHash } from '../crypto/hash.js';
 import { LedgerAccumulator, encodeLedgerEntry, encodeTxInfo, leafHash, type TxInfo } from '../ledger/index.js';
 import { keyValueLedgerNodeStore, ledgerNodeKey } from '../ledger/keys.js';
 import { Bucket, readU64be, u64be } from '../store/buckets.js';
-import { BranchStore, keyString } from '../store/branch.js';
+import { BranchStore, keyString, type ReadCache } from '../store/branch.js';
 import { HistoricalState, writeHistory } from '../store/history.js';
 import type { KVReader } from '../store/kv.js';
 import { encodeKeyList } from '../store/keyList.js';
@@ -124,6 +124,11 @@ export class VivianApp {
   private readonly tree: StateTree;
   private readonly ledger: LedgerAccumulator;
   private readonly committedState: KVReader;
+  /**
+   * Committed state values read since the last commit, shared by the check state and the block being built:
+   * DeliverTx reads the accounts and balances CheckTx just read, from the same committed state.
+   */
+  private readonly committedReads: ReadCache = new Map();
   private readonly participants: CommitParticipant[] = [];
   private checkState: BranchStore;
   /**
@@ -168,7 +173,7 @@ export class VivianApp {
     this.chainIdValue = dec.decode(db.getMeta('chain_id') ?? new Uint8Array());
     const cp = db.getMeta('consensus_params');
     this.consensusParams = cp ? JSON.parse(dec.decode(cp)) : DEFAULT_CONSENSUS_PARAMS;
-    this.checkState = new BranchStore(this.committedState, { cacheReads: true });
+    this.checkState = new BranchStore(this.committedState, { readCache: this.committedReads });
   }
 
   addParticipant(p: CommitParticipant): void {
@@ -259,7 +264,8 @@ export class VivianApp {
     this.consensusParams = params;
     this.lastHeight = genesisHeight;
     this.lastAppHash = roots.appHash;
-    this.checkState = new BranchStore(this.committedState, { cacheReads: true });
+    this.committedReads.clear();
+    this.checkState = new BranchStore(this.committedState, { readCache: this.committedReads });
     return { validators: req.validators, appHash: roots.appHash };
   }
 
@@ -316,7 +322,7 @@ export class VivianApp {
 
   /** Starts a fresh check state from the committed state (after a commit, before re-checking the mempool). */
   resetCheckState(): void {
-    this.checkState = new BranchStore(this.committedState, { cacheReads: true });
+    this.checkState = new BranchStore(this.committedState, { readCache: this.committedReads });
     this.replacedCheckState = null;
   }
 
@@ -387,7 +393,7 @@ export class VivianApp {
     }
     this.ledger.rollback(); // a block finalized but never committed (e.g. a round change) leaves nothing behind
     const block: BlockInfo = { chainId: this.chainIdValue, height: req.height, timeNs: timestampNs(req.time) };
-    const blockState = new BranchStore(this.committedState, { cacheReads: true });
+    const blockState = new BranchStore(this.committedState, { readCache: this.committedReads });
     const firstVersion = this.ledger.committedSize;
     const txs: CommittedTx[] = [];
     try {
@@ -469,6 +475,9 @@ export class VivianApp {
       this.ledger.rollback();
       this.pending = null;
       throw e;
+    } finally {
+      // the committed state changed (or a failed write read half of it): every cached read is stale
+      this.committedReads.clear();
     }
     this.ledger.markCommitted();
     this.lastHeight = block.height;

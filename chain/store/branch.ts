@@ -7,6 +7,9 @@ const toKey = latin1;
 export const keyString = toKey;
 const fromKey = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
+/** Values read from a store that does not change while the map is in use (null: absent), by `keyString`. */
+export type ReadCache = Map<string, Uint8Array | null>;
+
 /** A pending write: the key's bytes and the new value (null marks a deletion). Never mutated once made. */
 type Pending = readonly [key: Uint8Array, value: Uint8Array | null];
 
@@ -25,15 +28,16 @@ export class BranchStore implements KVStore {
   private ranged = false;
 
   /**
-   * `cacheReads`: remember what the parent returned. Only for a branch over committed state that lives no longer
+   * `cacheReads`: remember what the parent returned (`readCache`: in a map shared with other branches over the
+   * same unchanging parent, which its owner clears when the parent changes). Only for a branch over committed state that lives no longer
    * than that state stays unchanged (a block's branch, the check state between two commits): the same accounts
    * and balances are read by many txs of a block, and each LMDB read would copy the value again.
    */
   constructor(
     private readonly parent: KVReader,
-    opts: { cacheReads?: boolean; trackReads?: boolean } = {},
+    opts: { cacheReads?: boolean; readCache?: ReadCache; trackReads?: boolean } = {},
   ) {
-    this.reads = opts.cacheReads ? new Map() : null;
+    this.reads = opts.readCache ?? (opts.cacheReads ? new Map() : null);
     this.readKeys = opts.trackReads ? new Set() : null;
   }
 

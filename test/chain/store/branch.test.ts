@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { BranchStore, MemoryStore } from '../../../chain/store/branch.js';
+import { BranchStore, MemoryStore, keyString, type ReadCache } from '../../../chain/store/branch.js';
 import { GasKVStore, GasMeter } from '../../../chain/store/gas.js';
 import { NodeDb } from '../../../chain/store/nodeDb.js';
 import { Bucket } from '../../../chain/store/buckets.js';
@@ -153,4 +153,24 @@ t.test('a branch reports the keys it read and wrote, and carries chosen writes i
   t.equal(next.get(k('b')), undefined, 'a carried deletion');
   t.equal(next.get(k('d')), undefined, 'keys not listed stay behind');
   t.same(new TextDecoder().decode(next.get(k('a'))), '1');
+});
+
+t.test('branches sharing a read cache read each parent key once between them; clearing it shows the changed parent', async (t) => {
+  const base = new MemoryStore();
+  base.set(b(1), b(10));
+  let parentReads = 0;
+  const counting = { get: (k: Uint8Array) => (parentReads++, base.get(k)), iterate: base.iterate.bind(base) };
+  const reads: ReadCache = new Map();
+  const check = new BranchStore(counting, { readCache: reads });
+  const block = new BranchStore(counting, { readCache: reads });
+  t.same(check.get(b(1)), b(10));
+  t.same(block.get(b(1)), b(10));
+  t.equal(parentReads, 1, 'the second branch found the first one\'s read');
+  check.set(b(1), b(11));
+  t.same(block.get(b(1)), b(10), 'one branch\'s writes stay its own');
+  t.same(reads.get(keyString(b(1))), b(10), 'the shared map holds parent values only');
+  base.set(b(1), b(12)); // the parent changes (a commit) ...
+  reads.clear(); // ... and its owner clears the map
+  t.same(new BranchStore(counting, { readCache: reads }).get(b(1)), b(12));
+  t.equal(parentReads, 2);
 });
