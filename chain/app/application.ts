@@ -31,6 +31,7 @@ import type { KVReader } from '../store/kv.js';
 import { encodeKeyList } from '../store/keyList.js';
 import type { NodeDb, WriteBatch } from '../store/nodeDb.js';
 import { StateTree, type TreeBatchResult } from '../store/stateTree/tree.js';
+import { RecentTreeNodes } from '../store/stateTree/recentNodes.js';
 import type { StateProof } from '../store/stateTree/proof.js';
 import { infiniteGasMeter } from '../store/gas.js';
 import type { DecCoin } from '../types/coins.js';
@@ -128,6 +129,7 @@ export class VivianApp {
    * Committed state values read since the last commit, shared by the check state and the block being built:
    * DeliverTx reads the accounts and balances CheckTx just read, from the same committed state.
    */
+  private readonly treeNodes: RecentTreeNodes;
   private readonly committedReads: ReadCache = new Map();
   private readonly participants: CommitParticipant[] = [];
   private checkState: BranchStore;
@@ -162,7 +164,8 @@ export class VivianApp {
     this.registerServiceQueries();
 
     this.committedState = db.bucketReader(Bucket.State);
-    this.tree = new StateTree({ get: (k) => db.get(Bucket.StateTreeNode, k) });
+    this.treeNodes = new RecentTreeNodes({ get: (k) => db.get(Bucket.StateTreeNode, k) });
+    this.tree = new StateTree(this.treeNodes);
     const ledgerSize = this.metaU64('ledger_size') ?? 0n;
     this.ledger = new LedgerAccumulator(
       keyValueLedgerNodeStore((k) => db.getRaw(k)),
@@ -480,6 +483,7 @@ export class VivianApp {
       this.committedReads.clear();
     }
     this.ledger.markCommitted();
+    this.treeNodes.remember(p.tree.newNodes);
     this.lastHeight = block.height;
     this.lastAppHash = block.appHash;
     this.pending = null;
