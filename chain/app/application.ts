@@ -465,7 +465,7 @@ export class VivianApp {
           const v = u64be(t.version);
           batch.put(Bucket.LedgerEntry, v, encodeLedgerEntry(t.leafData, t.bytes, t.resultBytes, t.embedding && vectorBytes(t.embedding)));
           // a tx hash seen twice (the same bytes in two blocks) keeps its first version
-          if (!this.db.get(Bucket.TxByHash, t.hash)) batch.put(Bucket.TxByHash, t.hash, v);
+          batch.putIfAbsent(Bucket.TxByHash, t.hash, v);
         }
         batch.put(Bucket.BlockResults, u64be(block.height), encodeBlockResults(p.firstVersion, block.txs.length, p.response));
         batch.put(Bucket.Roots, u64be(block.height), encodeRoots(block.roots));

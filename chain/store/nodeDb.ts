@@ -8,6 +8,8 @@ const asBytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset
 /** Writes staged for one LMDB write transaction. */
 export interface WriteBatch {
   put(bucket: BucketId, key: Uint8Array, value: Uint8Array): void;
+  /** Writes only when the key is absent (MDB_NOOVERWRITE: one LMDB operation, no read first). */
+  putIfAbsent(bucket: BucketId, key: Uint8Array, value: Uint8Array): void;
   del(bucket: BucketId, key: Uint8Array): void;
 }
 
@@ -79,12 +81,18 @@ export class NodeDb {
     // plain Uint8Arrays.
     const scratch = this.keyScratch;
     this.db.transactionSync(() => {
+      const fullKey = (bucket: BucketId, key: Uint8Array): Buffer => {
+        const k = key.length < scratch.length ? scratch.subarray(0, key.length + 1) : new Uint8Array(key.length + 1);
+        k[0] = bucket;
+        k.set(key, 1);
+        return k as Buffer;
+      };
       fill({
         put: (bucket, key, value) => {
-          const k = key.length < scratch.length ? scratch.subarray(0, key.length + 1) : new Uint8Array(key.length + 1);
-          k[0] = bucket;
-          k.set(key, 1);
-          this.db.put(k as Buffer, value as Buffer);
+          this.db.put(fullKey(bucket, key), value as Buffer);
+        },
+        putIfAbsent: (bucket, key, value) => {
+          this.db.putSync(fullKey(bucket, key), value as Buffer, { noOverwrite: true });
         },
         del: (bucket, key) => {
           this.db.remove(asBuffer(bucketKey(bucket, key)));

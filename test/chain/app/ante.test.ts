@@ -250,3 +250,16 @@ t.test('CheckTx takes the fee from the payer with the events block execution has
   t.same(feeEvents(checked.result.events), feeEvents(r!.events), 'the same fee events');
   t.equal(balance(collector), 1000n, 'block execution credits the collector');
 });
+
+t.test('the same tx bytes in two blocks: both get a ledger version, lookup by hash keeps the first', async (t) => {
+  const { node, accs, block } = await setup(t);
+  const [a, b] = accs as [TestAccount, TestAccount];
+  const tx = await send(a, b.address, 5n, 0n);
+  t.equal(block(tx)[0]!.code, 0);
+  const first = node.app.lastCommittedBlock!.txs[0]!;
+  const replay = block(tx)[0]!;
+  t.equal(replay.code, 32, 'a replay fails on its sequence (still recorded in the ledger)');
+  const second = node.app.lastCommittedBlock!.txs[0]!;
+  t.equal(second.version, first.version + 1n);
+  t.equal(node.app.committedVersion(first.hash), first.version, 'the hash still names the first version');
+});
