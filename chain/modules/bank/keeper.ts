@@ -3,19 +3,25 @@ import { lastDecoded } from '../../codec/lastDecoded.js';
 import type { EventManager } from '../../app/events.js';
 import { prefixEnd, type KVReader, type KVStore } from '../../store/kv.js';
 import { coinsToString, MAX_AMOUNT, type Coin } from '../../types/coins.js';
+import { latin1 } from '../../crypto/bytes.js';
 import { SdkErrors } from '../../types/sdkErrors.js';
 import { accAddress, moduleAddress, type AuthKeeper } from '../auth/keeper.js';
 import { balanceKey, balancesPrefix, metadataKey, PARAMS_KEY, supplyKey } from './keys.js';
 
 const dec = new TextDecoder();
-const enc = new TextEncoder();
 
 export const DEFAULT_BANK_PARAMS: Params = { sendEnabled: [], defaultSendEnabled: true };
 
 const decodeParams = lastDecoded((b) => Params.decode(b));
 
+/** Amounts are stored as their decimal digits (ASCII, so latin1 reads and writes them exactly). */
 function readAmount(v: Uint8Array | undefined): bigint {
-  return v ? BigInt(dec.decode(v)) : 0n;
+  return v ? BigInt(latin1(v)) : 0n;
+}
+
+/** Small Buffers come from Node's shared pool: a balance write costs no allocation of its own. */
+function amountBytes(amount: bigint): Uint8Array {
+  return Buffer.from(amount.toString(), 'latin1');
 }
 
 /** The only code that touches bank's part of the state: balances, supply, denom metadata. */
@@ -38,10 +44,10 @@ export class BankKeeper {
   private setBalance(store: KVStore, addr: Uint8Array, denom: string, amount: bigint): void {
     const key = balanceKey(addr, denom);
     if (amount === 0n) store.delete(key);
-    else store.set(key, enc.encode(amount.toString()));
+    else store.set(key, amountBytes(amount));
   }
 
-  private subCoins(ctxStore: KVStore, events: EventManager, address: string, coins: readonly Coin[]): void {
+  private subCoins(ctxStore: KVStore, events: EventManager, address: string, coins: readonly Coin[], amount = coinsToString(coins)): void {
     const addr = accAddress(address);
     for (const c of coins) {
       const have = readAmount(ctxStore.get(balanceKey(addr, c.denom)));
@@ -50,10 +56,10 @@ export class BankKeeper {
       }
       this.setBalance(ctxStore, addr, c.denom, have - c.amount);
     }
-    events.emit('coin_spent', [['spender', address], ['amount', coinsToString(coins)]]);
+    events.emit('coin_spent', [['spender', address], ['amount', amount]]);
   }
 
-  private addCoins(store: KVStore, events: EventManager, address: string, coins: readonly Coin[]): void {
+  private addCoins(store: KVStore, events: EventManager, address: string, coins: readonly Coin[], amount = coinsToString(coins)): void {
     const addr = accAddress(address);
     for (const c of coins) {
       const have = readAmount(store.get(balanceKey(addr, c.denom)));
@@ -61,15 +67,16 @@ export class BankKeeper {
       if (next > MAX_AMOUNT) throw SdkErrors.InvalidCoins(`balance of ${c.denom} would overflow 256 bits`);
       this.setBalance(store, addr, c.denom, next);
     }
-    events.emit('coin_received', [['receiver', address], ['amount', coinsToString(coins)]]);
+    events.emit('coin_received', [['receiver', address], ['amount', amount]]);
   }
 
   /** Moves coins between accounts, creating the recipient's account on first receipt (as x/bank does). */
   send(store: KVStore, events: EventManager, from: string, to: string, coins: readonly Coin[]): void {
-    this.subCoins(store, events, from, coins);
-    this.addCoins(store, events, to, coins);
+    const amount = coinsToString(coins);
+    this.subCoins(store, events, from, coins, amount);
+    this.addCoins(store, events, to, coins, amount);
     if (!this.auth.hasAccount(store, to)) this.auth.createAccount(store, to);
-    events.emit('transfer', [['recipient', to], ['sender', from], ['amount', coinsToString(coins)]]);
+    events.emit('transfer', [['recipient', to], ['sender', from], ['amount', amount]]);
     events.emit('message', [['sender', from]]);
   }
 
@@ -86,9 +93,10 @@ export class BankKeeper {
    */
   debitToModule(store: KVStore, events: EventManager, from: string, moduleName: string, coins: readonly Coin[]): void {
     const to = moduleAddress(moduleName);
-    this.subCoins(store, events, from, coins);
-    events.emit('coin_received', [['receiver', to], ['amount', coinsToString(coins)]]);
-    events.emit('transfer', [['recipient', to], ['sender', from], ['amount', coinsToString(coins)]]);
+    const amount = coinsToString(coins);
+    this.subCoins(store, events, from, coins, amount);
+    events.emit('coin_received', [['receiver', to], ['amount', amount]]);
+    events.emit('transfer', [['recipient', to], ['sender', from], ['amount', amount]]);
     events.emit('message', [['sender', from]]);
   }
 
@@ -97,7 +105,7 @@ export class BankKeeper {
     for (const c of coins) {
       const supply = readAmount(store.get(supplyKey(c.denom))) + c.amount;
       if (supply > MAX_AMOUNT) throw SdkErrors.InvalidCoins(`supply of ${c.denom} would overflow 256 bits`);
-      store.set(supplyKey(c.denom), enc.encode(supply.toString()));
+      store.set(supplyKey(c.denom), amountBytes(supply));
     }
     this.addCoins(store, events, address, coins);
     if (!this.auth.hasAccount(store, address)) this.auth.createAccount(store, address);
@@ -112,7 +120,7 @@ export class BankKeeper {
       if (supply < c.amount) throw SdkErrors.InsufficientFunds(`cannot burn ${c.amount}${c.denom}: the supply is ${supply}${c.denom}`);
       const left = supply - c.amount;
       if (left === 0n) store.delete(supplyKey(c.denom));
-      else store.set(supplyKey(c.denom), enc.encode(left.toString()));
+      else store.set(supplyKey(c.denom), amountBytes(left));
     }
     events.emit('burn', [['burner', address], ['amount', coinsToString(coins)]]);
   }
