@@ -140,7 +140,13 @@ export class VivianApp {
   private replacedCheckState: { state: BranchStore; changedKeys: ReadonlySet<string> } | null = null;
   private pending: PendingBlock | null = null;
   /** what the last commit() made durable (the in-process engine publishes it) */
+  /** The block the last commit wrote, until its consumer (the consensus engine) releases it. */
   lastCommittedBlock: CommittedBlock | null = null;
+
+  /** Forgets the last committed block once it has been published: it holds every tx's result and bytes. */
+  releaseCommittedBlock(): void {
+    this.lastCommittedBlock = null;
+  }
   private minGasPrices: DecCoin[];
   private readonly sigCache = new SigCache();
 

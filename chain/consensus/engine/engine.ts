@@ -132,6 +132,8 @@ export class ConsensusEngine {
   private lastBlockId: BlockID | null = null;
   private lastBlockTimeNs: bigint;
   private lastResults: { height: bigint; hash: Uint8Array } | undefined;
+  /** null while produceBlock runs, until commitBlock hands it the block it committed (nothing else keeps it) */
+  private produced: CommittedBlock | null | undefined;
   private readonly blocks = new Map<string, BuiltBlock>();
   private readonly collectors = new Map<string, PartCollector>();
   private readonly awaitingBlock = new Map<string, BlockID>();
@@ -243,6 +245,7 @@ export class ConsensusEngine {
     const before = app.height;
     const started = this.running;
     this.running = true;
+    this.produced = null;
     try {
       this.idle = false;
       this.beginHeight();
@@ -254,8 +257,10 @@ export class ConsensusEngine {
         this.timers.clear();
       }
     }
-    if (app.height !== before + 1n) throw EngineErrors.notDecided(`height ${before + 1n} needs other validators' votes`);
-    return app.lastCommittedBlock!;
+    const produced = this.produced;
+    this.produced = undefined;
+    if (app.height !== before + 1n || !produced) throw EngineErrors.notDecided(`height ${before + 1n} needs other validators' votes`);
+    return produced;
   }
 
   // ------------------------------------------------------------------ from peers
@@ -775,6 +780,9 @@ export class ConsensusEngine {
       { block: built.block, blockId, finalize: response },
       committed.txs.map((t) => ({ version: t.version, hash: t.hash, height: h.height, index: t.index, tx: t.bytes, result: t.result, leafData: t.leafData, info: t.txInfo })),
     );
+    if (this.produced === null) this.produced = committed;
+    // published: holding a block's results until the next commit made every young-generation GC copy them
+    app.releaseCommittedBlock();
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.height <= h.height) {
         this.waiters[i]!.resolve();

@@ -38,6 +38,7 @@ t.test('produceBlock: one synchronous pass decides, with a commit the validator 
   t.equal(second.height, 2n);
   t.equal(second.txs.length, 1, 'the pending tx is in the block');
   t.equal(node.mempool.size, 0, 'and out of the mempool');
+  t.equal(node.app.lastCommittedBlock, null, 'published and released: the app no longer holds the block');
 
   const commit = node.reader.seenCommit(2n)!;
   const block2 = node.reader.block(2n)!;
