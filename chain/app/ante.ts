@@ -161,7 +161,8 @@ export function runAnte(
     }
     ctx.events.emit('tx', [['acc_seq', `${signer}/${acc.sequence}`]]);
     // signatures are unique per tx and never searched for: kept out of the index, which they would double
-    ctx.events.emit('tx', [['signature', Buffer.from(tx.signatures[i]!).toString('base64')]], false);
+    const sig = tx.signatures[i]!;
+    ctx.events.emit('tx', [['signature', Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('base64')]], false);
     deps.auth.setAccount(ctx.store, { ...acc, pubKey, sequence: acc.sequence + 1n });
   }
   return { priority, feePayer };
