@@ -54,7 +54,7 @@ export interface AddResult {
   waiting: boolean;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex').toUpperCase();
 
 /**
  * Pending txs: ordered by fee priority then arrival, one account's txs always in sequence order.
@@ -97,6 +97,15 @@ export class Mempool {
 
   has(hash: Uint8Array): boolean {
     return this.ready.has(hex(hash));
+  }
+
+  /**
+   * This mempool's byte array for the tx `bytes` encodes, when it holds that tx (else `bytes` itself). A block
+   * from a peer carries copies of txs this node already checked; what CheckTx derived from them (hash, decoding,
+   * embedding) is remembered by array identity, so DeliverTx reuses it only on the very array CheckTx saw.
+   */
+  sameTx(bytes: Uint8Array): Uint8Array {
+    return this.ready.get(hex(txHash(bytes)))?.bytes ?? bytes;
   }
 
   add(bytes: Uint8Array): AddResult {

@@ -368,6 +368,9 @@ export class ConsensusEngine {
   private addBlock(built: BuiltBlock): void {
     const key = blockIdKey(built.blockId);
     if (this.blocks.has(key)) return;
+    // equal bytes, so the block is the same; the mempool's arrays carry what CheckTx already derived from them
+    const txs = built.block.data?.txs;
+    if (txs !== undefined) for (let i = 0; i < txs.length; i++) txs[i] = this.deps.mempool.sameTx(txs[i]!);
     this.blocks.set(key, built);
     const awaiting = this.awaitingBlock.get(key);
     if (awaiting !== undefined) {

@@ -36,6 +36,11 @@ t.test('priority, per-account sequence order, duplicates, gaps and caps', async 
   t.equal(pool.size, 3);
   t.equal(pool.add(a2).result.code, 0);
   t.equal(pool.size, 5, 'sequence 3 promoted after 2 arrived');
+  // a block from a peer carries copies: they map to the arrays CheckTx saw, unknown txs stay as they are
+  const copy = Uint8Array.from(b0);
+  t.equal(pool.sameTx(copy), b0, 'a copy of a pending tx maps to the pending array');
+  const unknown = await tx(b, 9n, 1n);
+  t.equal(pool.sameTx(unknown), unknown, 'a tx the pool does not hold maps to itself');
   const far = await tx(a, 100n, 100n);
   t.equal(pool.add(far).result.code, 32, 'too far ahead is refused');
 
