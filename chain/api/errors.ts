@@ -61,6 +61,8 @@ export function mapError(err: unknown): MappedError {
     if (id === 'api/8') return { status: 400, grpc: GrpcCode.InvalidArgument, jsonRpc: JsonRpcCode.InvalidRequest, message: err.message };
     if (id === 'api/5' || id === 'api/6') return { status: 429, grpc: GrpcCode.ResourceExhausted, jsonRpc: JsonRpcCode.InternalError, message: err.message };
     if (id === 'api/7') return { status: 504, grpc: GrpcCode.DeadlineExceeded, jsonRpc: JsonRpcCode.InternalError, message: err.message };
+    // as CometBFT's tx_search on a node with the null indexer: a JSON-RPC internal error; over REST, 501
+    if (id === 'indexer/6') return { status: 501, grpc: GrpcCode.Unimplemented, jsonRpc: JsonRpcCode.InternalError, message: err.message };
     if (NOT_FOUND.has(id)) return { status: 404, grpc: GrpcCode.NotFound, jsonRpc: JsonRpcCode.InternalError, message: err.message };
     if (BAD_INPUT.has(id)) {
       return { status: 400, grpc: GrpcCode.InvalidArgument, jsonRpc: id === 'api/2' ? JsonRpcCode.InvalidParams : JsonRpcCode.InternalError, message: err.message };

@@ -47,7 +47,7 @@ import { EventManager } from './events.js';
 import { DEFAULT_CONSENSUS_PARAMS, type ConsensusParamsJson } from './genesis.js';
 import type { AppModule } from './module.js';
 import { MsgRouter, QueryRouter } from './router.js';
-import { errorResult, runTx, type TxOutcome } from './txRunner.js';
+import { decodeCommittedTx, errorResult, runTx, type TxOutcome } from './txRunner.js';
 import { appHash, encodeRoots, encodeTxResult, eventsHash, type Roots } from './roots.js';
 
 export { appHash, eventsHash };
@@ -548,6 +548,11 @@ export class VivianApp {
   simulate(txBytes: Uint8Array): TxOutcome {
     const block: BlockInfo = { chainId: this.chainIdValue, height: this.lastHeight + 1n, timeNs: 0n };
     return runTx(this.txDeps(), this.committedState, txBytes, block, 'simulate', { minGasPrices: [] }).outcome;
+  }
+
+  /** A committed tx's decoded form and signers, as DeliverTx derived them (for indexes rebuilt from the store). */
+  decodeCommittedTx(txBytes: Uint8Array): { tx?: DecodedTx; signers: string[] } {
+    return decodeCommittedTx(this.txDeps(), txBytes);
   }
 
   // ---------------------------------------------------------------- internals

@@ -93,6 +93,19 @@ function decodeMsgs(router: MsgRouter, tx: DecodedTx): DecodedMsg[] {
   return msgs;
 }
 
+/**
+ * The decoded form and signers DeliverTx derived from a committed tx's bytes (none when they did not decode):
+ * what the node's indexes of committed txs are built from, recovered from the stored bytes.
+ */
+export function decodeCommittedTx(deps: Pick<TxRunnerDeps, 'router' | 'maxTxBytes'>, bytes: Uint8Array): { tx?: DecodedTx; signers: string[] } {
+  try {
+    const tx = decodeTx(bytes, deps.maxTxBytes);
+    return { tx, signers: txSigners(decodeMsgs(deps.router, tx)) };
+  } catch {
+    return { signers: [] };
+  }
+}
+
 export function runTx(
   deps: TxRunnerDeps,
   parent: BranchStore | KVReader,

@@ -6,4 +6,6 @@ export const IndexerErrors = {
   InvalidPage: registerError('indexer', 3, 'invalid page'),
   InvalidOrder: registerError('indexer', 4, 'invalid order_by'),
   TooManyResults: registerError('indexer', 5, 'query matches too many entries'),
+  /** the node runs with tx_index "null" (its operator chose to keep no index of committed txs) */
+  Disabled: registerError('indexer', 6, 'tx indexing is disabled'),
 } as const;

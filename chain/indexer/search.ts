@@ -3,6 +3,7 @@ import type { ChainReader, StoredTx } from '../store/chainReader.js';
 import { concatBytes } from '../store/kv.js';
 import type { NodeDb } from '../store/nodeDb.js';
 import { IndexerErrors } from './errors.js';
+import { txIndexOffFrom } from './txIndexSetting.js';
 import { parseQuery, valueMatches, type Condition, type Query } from './query.js';
 import { decodeVersionList } from '../store/versionList.js';
 import { indexKey, valueRowVersions } from './txIndexer.js';
@@ -62,6 +63,9 @@ export class TxSearch {
 
   /** Versions of every tx matching the query, ascending. */
   matchingVersions(q: Query): bigint[] {
+    if (txIndexOffFrom(this.db) !== undefined) {
+      throw IndexerErrors.Disabled('transaction indexing is disabled on this node (config tx_index = "null"); search on a node that indexes txs, or look txs up by hash');
+    }
     const range = this.versionRange(q.conditions.filter(isHeightRange));
     const rest = q.conditions.filter((c) => !isHeightRange(c));
     if (range.lo >= range.hi) return [];

@@ -45,6 +45,14 @@ export interface NodeConfig {
   /** heights of state kept readable for queries and proofs; 0 = keep every height (the ledger is never pruned) */
   pruning_keep_recent: number;
   /**
+   * "kv": the node indexes committed txs for search (tx_search's event index, the vector index's filters and its
+   * HNSW graph); "null": it keeps none of them (CometBFT's tx_index.indexer = "null"), for validators that serve
+   * no searches: the node's own index work per tx goes. Lookups by hash and by version, proofs and stored
+   * embeddings stay (they are ledger data). Switched back to "kv", the node indexes the heights it skipped
+   * before it starts.
+   */
+  tx_index: 'kv' | 'null';
+  /**
    * worker threads that verify incoming txs' signatures before CheckTx, off the thread that executes blocks;
    * "auto" = one per core but one, 0 = verify on the main thread only
    */
@@ -84,6 +92,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool_max_bytes: 256 * 1024 * 1024,
   no_sync: false,
   pruning_keep_recent: 100_000,
+  tx_index: 'kv',
   verify_threads: 'auto',
   unsafe_blocked_peers_file: '',
   unsafe_double_sign: false,
@@ -151,6 +160,7 @@ export function validateConfig(c: NodeConfig): void {
       throw new Error(`config external_address must be host:port or "", got ${JSON.stringify(c.external_address)}`);
     }
   }
+  if (c.tx_index !== 'kv' && c.tx_index !== 'null') throw new Error(`config tx_index must be "kv" or "null", got ${JSON.stringify(c.tx_index)}`);
   if (c.verify_threads !== 'auto' && (!Number.isInteger(c.verify_threads) || c.verify_threads < 0 || c.verify_threads > 64)) {
     throw new Error(`config verify_threads must be "auto" or an integer 0-64, got ${JSON.stringify(c.verify_threads)}`);
   }

@@ -6,11 +6,12 @@ import type { ConsensusEngine } from '../consensus/engine/engine.js';
 import { BftService, SoloService, usesP2p } from '../consensus/engine/service.js';
 import { makeValidator } from '../consensus/types/validator.js';
 import { ValidatorSet } from '../consensus/types/validatorSet.js';
-import { TxIndexer } from '../indexer/txIndexer.js';
+import { blockIndexRows, TxIndexer } from '../indexer/txIndexer.js';
+import { catchUpTxIndex, markTxIndexOff, type TxIndexRow } from '../indexer/txIndexSetting.js';
 import { reindexRetiredEventRows } from '../indexer/reindex.js';
 import { StatePruner } from '../store/pruning.js';
 import { Mempool, type AddResult } from '../mempool/mempool.js';
-import { TxVectorIndex, VectorKeeper, vectorModule } from '../modules/vector/index.js';
+import { TxVectorIndex, vectorFilterRows, VectorKeeper, vectorModule } from '../modules/vector/index.js';
 import { WasmKeeper, wasmModule } from '../modules/wasm/index.js';
 import { Bucket } from '../store/buckets.js';
 import { ChainReader } from '../store/chainReader.js';
@@ -39,8 +40,8 @@ export class VivianNode {
   /** where consensus and p2p log lines go (the CLI prints them) */
   onLog: (line: string) => void = () => {};
   readonly validators: ValidatorSet;
-  /** the node-local ANN index over committed tx embeddings (REST vector search) */
-  readonly vectors: TxVectorIndex;
+  /** the node-local ANN index over committed tx embeddings (REST vector search); null with tx_index "null" */
+  readonly vectors: TxVectorIndex | null;
   private closed = false;
   /** made on the first submitTx: nodes that never take txs from clients start no worker threads */
   private preVerifier: TxPreVerifier | null | undefined;
@@ -59,15 +60,22 @@ export class VivianNode {
       genesis.validators.map((v) => makeValidator(new Uint8Array(Buffer.from(v.pub_key.value, 'base64')), BigInt(v.power))),
     );
     reindexRetiredEventRows(db, this.reader, (line) => console.error(line)); // before any log handler is attached
-    app.addParticipant(new TxIndexer());
     if (config.pruning_keep_recent > 0) app.addParticipant(new StatePruner(db, this.reader, BigInt(config.pruning_keep_recent)));
-    const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
-    // efConstruction 64 (the library's default is 100): every committed tx is inserted, on every node, while searches
-    // are occasional. At 100k vectors it builds 1.7x cheaper (22,108 vs 13,120 inserts per CPU-s) and still finds
-    // recall@10 0.959 at ef 48 (0.961 at ef 24 with 100), so the default ef 64 stays above 0.95. A saved graph keeps
-    // the parameters it was built with.
-    this.vectors = TxVectorIndex.open(db, { dimension, efConstruction: 64, path: join(homePaths(home).data, 'vector.index'), log: (line) => this.onLog(line) });
-    app.addParticipant(this.vectors);
+    this.vectors = null;
+    if (config.tx_index === 'null') {
+      markTxIndexOff(db, this.reader.latestHeight() + 1n);
+    } else {
+      const range = { firstIndexable: app.earliestStateHeight() + 1n, lastHeight: this.reader.latestHeight() };
+      catchUpTxIndex(db, range, (height) => this.txIndexRows(height), (line) => console.error(line));
+      app.addParticipant(new TxIndexer());
+      const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
+      // efConstruction 64 (the library's default is 100): every committed tx is inserted, on every node, while searches
+      // are occasional. At 100k vectors it builds 1.7x cheaper (22,108 vs 13,120 inserts per CPU-s) and still finds
+      // recall@10 0.959 at ef 48 (0.961 at ef 24 with 100), so the default ef 64 stays above 0.95. A saved graph keeps
+      // the parameters it was built with (and is caught up from the store when it lacks versions).
+      this.vectors = TxVectorIndex.open(db, { dimension, efConstruction: 64, path: join(homePaths(home).data, 'vector.index'), log: (line) => this.onLog(line) });
+      app.addParticipant(this.vectors);
+    }
     this.mempool = new Mempool(app, { maxTxs: config.mempool_max_txs, maxBytes: config.mempool_max_bytes });
     const parts = {
       app,
@@ -122,6 +130,15 @@ export class VivianNode {
     }
   }
 
+  /** What the indexes hold of one committed height, derived from the stored txs and results as at commit. */
+  private txIndexRows(height: bigint): TxIndexRow[] {
+    const txs = this.reader.blockTxs(height);
+    const rows: TxIndexRow[] = blockIndexRows(height, txs);
+    const filtered = txs.map((t) => ({ version: t.version, ...this.app.decodeCommittedTx(t.tx) }));
+    for (const [key, value] of vectorFilterRows(height, filtered)) rows.push([Bucket.TxVectorFilter, key, value]);
+    return rows;
+  }
+
   get chainId(): string {
     return this.app.chainId;
   }
@@ -162,7 +179,7 @@ export class VivianNode {
     await this.preVerifier?.close();
     this.solo?.stop();
     await this.bft?.stop();
-    await this.vectors.close(); // the index worker saves its file
+    await this.vectors?.close(); // the index worker saves its file
     await this.db.close();
   }
 }

@@ -13,7 +13,7 @@
  * Latency runs from the moment a tx is due to be offered (client-side queueing counts against the chain)
  * to the moment node0 publishes the block that commits it (its NewBlock event over the RPC websocket).
  *
- * Usage: tsx scripts/bench/consensus.ts [--quick] [--json]   (it runs dist/: `npm ci` builds it, or `npx tsc -p tsconfig.build.json`)
+ * Usage: tsx scripts/bench/consensus.ts [--quick] [--json] [--tx-index kv|null]   (it runs dist/: `npm ci` builds it, or `npx tsc -p tsconfig.build.json`)
  * Knobs (environment): BENCH_RATES=100,500 (fixed rates; 0 = none), BENCH_PHASE_S (seconds per phase),
  * BENCH_NO_SATURATION=1 (fixed rates only), BENCH_COMMIT_MS (pause after each commit; default: the
  * localnet default), BENCH_NO_SYNC=1 (state store without fsync; the consensus WAL always fsyncs),
@@ -38,6 +38,10 @@ import { homePaths } from '../../chain/node/config.js';
 
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
+/** `--tx-index null`: validators keep no tx index (config tx_index), as validators that serve no searches run */
+const txIndexArg = process.argv.indexOf('--tx-index');
+const TX_INDEX = txIndexArg < 0 ? 'kv' : process.argv[txIndexArg + 1];
+if (TX_INDEX !== 'kv' && TX_INDEX !== 'null') throw new Error(`--tx-index must be kv or null, got ${TX_INDEX}`);
 const VALIDATORS = 4;
 const CHAIN = 'vivian-bench-consensus';
 const MNEMONIC = 'test test test test test test test test test test test junk';
@@ -136,7 +140,7 @@ const file = initLocalnet({
 });
 for (const n of file.nodes) {
   const path = homePaths(n.home).config;
-  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), mempool_max_txs: 100_000, max_body_bytes: 16 * 1024 * 1024, ...(process.env.BENCH_NO_SYNC ? { no_sync: true } : {}), ...(process.env.BENCH_VERIFY_THREADS ? { verify_threads: Number(process.env.BENCH_VERIFY_THREADS) } : {}) }));
+  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), mempool_max_txs: 100_000, max_body_bytes: 16 * 1024 * 1024, tx_index: TX_INDEX, ...(process.env.BENCH_NO_SYNC ? { no_sync: true } : {}), ...(process.env.BENCH_VERIFY_THREADS ? { verify_threads: Number(process.env.BENCH_VERIFY_THREADS) } : {}) }));
 }
 const procs: NodeProcess[] = [];
 /** Neither exited nor killed by a signal (a child killed by a signal keeps exitCode null). */
@@ -357,7 +361,7 @@ try {
 }
 
 const loadAfter = loadavg()[0]!;
-console.log(`consensus: ${VALIDATORS} validators (processes) on this machine, ${SENDERS} ed25519 senders, ${PHASE_S} s per phase, ${commitMs} ms pause after each commit; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+console.log(`consensus: ${VALIDATORS} validators (processes, tx_index "${TX_INDEX}") on this machine, ${SENDERS} ed25519 senders, ${PHASE_S} s per phase, ${commitMs} ms pause after each commit; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
 console.log('| phase | offered tx/s | committed tx/s | block time | txs/block | finality p50 | p99 | not committed in 20 s | validators\' CPU per tx | cores busy | bench CPU |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.phase} | ${r.offered_tps} | ${r.tps} | ${r.block_ms} ms | ${r.txs_per_block} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${r.lost} | ${r.node_cpu_us_per_tx} us | ${r.node_cores} | ${r.bench_cpu_ms} ms |`);
@@ -365,7 +369,7 @@ console.log(`rejected at CheckTx: ${rejected}; targets: p50 < 500 ms and p99 < 1
 if (json) {
   const at500 = results.find((r) => r.phase === '500 tx/s');
   const sat = results.find((r) => r.phase === 'saturation');
-  console.log(JSON.stringify({ bench: 'consensus', validators: VALIDATORS, tps: sat?.tps ?? null, p50_ms: at500?.p50_ms ?? null, p99_ms: at500?.p99_ms ?? null, block_ms: at500?.block_ms ?? null, tps_at_500: at500?.tps ?? null, commit_ms: commitMs, load_average: Number(loadBefore.toFixed(1)), phases: results }));
+  console.log(JSON.stringify({ bench: 'consensus', validators: VALIDATORS, tx_index: TX_INDEX, tps: sat?.tps ?? null, p50_ms: at500?.p50_ms ?? null, p99_ms: at500?.p99_ms ?? null, block_ms: at500?.block_ms ?? null, tps_at_500: at500?.tps ?? null, commit_ms: commitMs, load_average: Number(loadBefore.toFixed(1)), phases: results }));
 }
 // the websocket client may keep timers of its own: the run is over
 process.exit(0);

@@ -130,12 +130,12 @@ async function run(algo: Algo, verifyThreads = 0) {
     }
   }
   await commitBlocks(node, blocks.splice(0, WARMUP_BLOCKS), verifyThreads > 0);
-  await node.vectors.flush();
+  await node.vectors?.flush();
   const start = performance.now();
   const cpu0 = process.cpuUsage();
   const { committed, commitMs } = await commitBlocks(node, blocks, verifyThreads > 0);
   // the clock includes the index thread's inserts of every committed tx (its CPU is in the per-CPU-s figure)
-  await node.vectors.flush();
+  await node.vectors?.flush();
   const secs = (performance.now() - start) / 1000;
   const cpu = cpuSeconds(cpu0);
   await cleanup();

@@ -35,16 +35,16 @@ const config = { ...DEFAULT_CONFIG, no_sync: true, block_time_ms: 0 };
 async function checkIndex(t: Test, node: VivianNode, what: string): Promise<void> {
   const size = Number(node.app.ledgerSize);
   t.ok(size > 0, `${what}: ${size} txs committed`);
-  await node.vectors.opened;
-  t.equal(node.vectors.lastVersion, size - 1, `${what}: the index holds every committed version`);
-  t.equal(node.vectors.size, size);
-  const query = textEmbedding('anything', node.vectors.dimension);
+  await node.vectors!.opened;
+  t.equal(node.vectors!.lastVersion, size - 1, `${what}: the index holds every committed version`);
+  t.equal(node.vectors!.size, size);
+  const query = textEmbedding('anything', node.vectors!.dimension);
   for (const exact of [true, false]) {
-    const hits = await node.vectors.search({ vector: query, k: 1000, exact });
+    const hits = await node.vectors!.search({ vector: query, k: 1000, exact });
     t.ok(hits.every((h) => h.id < size && node.reader.txByVersion(BigInt(h.id)) !== undefined), `${what}: only committed versions (exact ${exact})`);
   }
-  const last = node.vectors.storedVector(size - 1)!;
-  t.equal((await node.vectors.search({ vector: last, k: 1, exact: true }))[0]!.score, (await node.vectors.search({ vector: last, k: 1 }))[0]!.score);
+  const last = node.vectors!.storedVector(size - 1)!;
+  t.equal((await node.vectors!.search({ vector: last, k: 1, exact: true }))[0]!.score, (await node.vectors!.search({ vector: last, k: 1 }))[0]!.score);
 }
 
 t.test('SIGKILL during commits: the index is rebuilt or caught up from the store and never serves an uncommitted version', async (t) => {
@@ -55,7 +55,7 @@ t.test('SIGKILL during commits: the index is rebuilt or caught up from the store
 
   t.ok((await runAndKill(home, 400)) > 0);
   let node = VivianNode.open(home, config);
-  t.equal((await node.vectors.opened).rebuilt, true, 'no index file yet: rebuilt from the store');
+  t.equal((await node.vectors!.opened).rebuilt, true, 'no index file yet: rebuilt from the store');
   await checkIndex(t, node, 'after the first kill');
   const before = Number(node.app.ledgerSize);
   await node.stop(); // the index worker saves its file
@@ -63,7 +63,7 @@ t.test('SIGKILL during commits: the index is rebuilt or caught up from the store
   t.ok((await runAndKill(home, 700)) > 0);
   node = VivianNode.open(home, config);
   t.teardown(() => node.stop());
-  const report = await node.vectors.opened;
+  const report = await node.vectors!.opened;
   t.equal(report.rebuilt, false, 'the saved file was used');
   t.equal(report.caughtUp, Number(node.app.ledgerSize) - before, 'the versions committed since the save were caught up');
   await checkIndex(t, node, 'after the second kill');

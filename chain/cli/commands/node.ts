@@ -21,6 +21,7 @@ function addNodeFlags(cmd: Command): Command {
     .option('--min-gas-price <price>', 'least gas price accepted into the mempool, e.g. 0.025uviv')
     .option('--block-time <ms>', 'ms between blocks; 0 = a block as soon as txs are pending')
     .option('--verify-threads <n>', 'worker threads verifying client txs\' signatures: "auto" (cores - 1) or 0..64')
+    .option('--tx-index <kv|null>', 'index committed txs for tx_search and vector search ("kv"), or keep no index ("null", for validators)')
     .option('--set <key=value>', 'any config.json setting, the value as JSON or a plain string (repeatable)', collectSettings, []);
 }
 
@@ -56,6 +57,7 @@ function overridesFrom(o: Record<string, unknown>): Partial<NodeConfig> {
     min_gas_price: flag('minGasPrice'),
     block_time_ms: parseIntFlag('--block-time', flag('blockTime')),
     verify_threads: threads === 'auto' ? 'auto' : parseIntFlag('--verify-threads', threads),
+    tx_index: flag('txIndex') as NodeConfig['tx_index'] | undefined,
   };
   // a flag that was not given must not hide the same setting given with --set
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));

@@ -37,6 +37,35 @@ export function filterKey(kind: FilterKind, value: string, height?: bigint | num
   return height === undefined ? head : concatBytes(head, u64be(height));
 }
 
+/** What the vector filters know of a committed tx: its signers (the first pays the fee) and its messages. */
+export interface FilteredTx {
+  version: bigint;
+  signers?: readonly string[];
+  tx?: { readonly messages: ReadonlyArray<{ readonly typeUrl: string }> };
+}
+
+/** A block's TxVectorFilter rows (key, value): per sender and per message type URL, the versions that match. */
+export function vectorFilterRows(height: bigint, txs: readonly FilteredTx[]): Array<[Uint8Array, Uint8Array]> {
+  const rows = new Map<string, bigint[]>();
+  const add = (row: string, version: bigint) => {
+    const list = rows.get(row);
+    if (list) list.push(version);
+    else rows.set(row, [version]);
+  };
+  for (const t of txs) {
+    const sender = t.signers?.[0];
+    if (sender) add(`s\0${sender}`, t.version);
+    for (const type of new Set(t.tx?.messages.map((m) => m.typeUrl) ?? [])) add(`t\0${type}`, t.version);
+  }
+  const out: Array<[Uint8Array, Uint8Array]> = [];
+  for (const [row, versions] of rows) {
+    const at = row.indexOf('\0');
+    const key = filterKey(row.slice(0, at) as FilterKind, row.slice(at + 1), height);
+    if (key.length <= MAX_FILTER_KEY) out.push([key, encodeVersionList(versions)]);
+  }
+  return out;
+}
+
 export interface TxVectorIndexOptions extends Omit<VectorIndexOptions, 'dimension'> {
   dimension: number;
   /** file the index is saved to; undefined keeps it in memory only (rebuilt from the store at each start) */
@@ -149,22 +178,7 @@ export class TxVectorIndex implements CommitParticipant {
   }
 
   stage(batch: WriteBatch, block: CommittedBlock): void {
-    const rows = new Map<string, bigint[]>();
-    const add = (row: string, version: bigint) => {
-      const list = rows.get(row);
-      if (list) list.push(version);
-      else rows.set(row, [version]);
-    };
-    for (const t of block.txs) {
-      const sender = t.signers?.[0];
-      if (sender) add(`s\0${sender}`, t.version);
-      for (const type of new Set(t.tx?.messages.map((m) => m.typeUrl) ?? [])) add(`t\0${type}`, t.version);
-    }
-    for (const [row, versions] of rows) {
-      const at = row.indexOf('\0');
-      const key = filterKey(row.slice(0, at) as FilterKind, row.slice(at + 1), block.height);
-      if (key.length <= MAX_FILTER_KEY) batch.put(Bucket.TxVectorFilter, key, encodeVersionList(versions));
-    }
+    for (const [key, value] of vectorFilterRows(block.height, block.txs)) batch.put(Bucket.TxVectorFilter, key, value);
   }
 
   /**

@@ -78,13 +78,13 @@ t.test('an embedding option of the wrong size is refused at CheckTx; the right s
   node.engine.produceBlock();
   const stored = node.reader.txByVersion(5n)!;
   t.equal(stored.result.code, 0);
-  t.same(node.vectors.storedVector(5), carried, 'the vector stored is the one carried');
+  t.same(node.vectors!.storedVector(5), carried, 'the vector stored is the one carried');
   t.same(stored.info.embeddingHash, sha256(new Uint8Array(carried.buffer)), 'the ledger leaf commits to its hash');
   const byDefault = node.reader.txByVersion(0n)!;
-  t.same(byDefault.info.embeddingHash, sha256(new Uint8Array(node.vectors.storedVector(0)!.buffer)), 'a default embedding is committed too');
+  t.same(byDefault.info.embeddingHash, sha256(new Uint8Array(node.vectors!.storedVector(0)!.buffer)), 'a default embedding is committed too');
   // inserts into the graph run in the index's worker thread
-  await node.vectors.flush();
-  t.equal(node.vectors.lastVersion, 5, 'the index holds every committed version once its worker took them');
+  await node.vectors!.flush();
+  t.equal(node.vectors!.lastVersion, 5, 'the index holds every committed version once its worker took them');
 });
 
 t.test('params', async (t) => {
@@ -101,7 +101,7 @@ t.test('text search finds memos; exact and graph answers agree; results carry ha
   const stored = node.reader.txByVersion(BigInt(first.version))!;
   t.equal(first.tx_hash, hex(stored.hash));
   t.equal(first.height, stored.height.toString());
-  t.equal(first.score, dotInt8(textEmbedding('coffee', 256), node.vectors.storedVector(Number(first.version))!));
+  t.equal(first.score, dotInt8(textEmbedding('coffee', 256), node.vectors!.storedVector(Number(first.version))!));
   t.same((await post({ text: 'coffee', k: 2, exact: true })).body, r.body);
   const byVector = await post({ vector: b64(carried), k: 1 });
   t.equal(byVector.body.results[0].version, '5', 'a carried embedding is found by its own vector');

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { TxBody, TxRaw } from 'cosmjs-types/cosmos/tx/v1beta1/tx';
-import { LedgerProver, paramsView, VectorKeeper, type TxSearchRequest } from '../../../modules/vector/index.js';
+import { LedgerProver, paramsView, VectorKeeper, type TxSearchRequest, type TxVectorIndex } from '../../../modules/vector/index.js';
+import { IndexerErrors } from '../../../indexer/errors.js';
 import type { VivianNode } from '../../../node/node.js';
 import { Bucket } from '../../../store/buckets.js';
 import { VivianError } from '../../../types/errors.js';
@@ -105,10 +106,19 @@ function asBadInput<T>(fn: () => T): T {
   }
 }
 
+/** The node's vector index, unless it runs without one (tx_index "null"). */
+function vectorIndex(node: VectorApiNode): TxVectorIndex {
+  if (node.vectors === null) {
+    throw IndexerErrors.Disabled('vector search is disabled on this node (config tx_index = "null"); search on a node that indexes txs');
+  }
+  return node.vectors;
+}
+
 /** The index's answer (its worker may make it wait; a full queue of searches is a 503). */
 async function searchIndex(node: VectorApiNode, request: TxSearchRequest): Promise<Hit[]> {
+  const index = vectorIndex(node);
   try {
-    return await node.vectors.search(request);
+    return await index.search(request);
   } catch (e) {
     throw badInput(e);
   }
@@ -154,7 +164,8 @@ export function vectorRoutes(f: FastifyInstance, node: VectorApiNode): void {
     },
     async () => ({
       ...paramsView(keeper.getParams(state)),
-      index: { vectors: node.vectors.size, last_version: String(node.vectors.lastVersion), committed_size: String(node.vectors.committedSize()) },
+      // null: this node keeps no index (tx_index "null")
+      index: node.vectors && { vectors: node.vectors.size, last_version: String(node.vectors.lastVersion), committed_size: String(node.vectors.committedSize()) },
     }),
   );
 
@@ -165,7 +176,7 @@ export function vectorRoutes(f: FastifyInstance, node: VectorApiNode): void {
       const body = req.body;
       checkFields(body, BODY_FIELDS, '');
       if (body.filter) checkFields(body.filter, FILTER_FIELDS, 'filter.');
-      const vector = queryVector(body, node.vectors.dimension);
+      const vector = queryVector(body, vectorIndex(node).dimension);
       const request: TxSearchRequest = {
         vector,
         k: body.k,
@@ -194,10 +205,11 @@ export function vectorRoutes(f: FastifyInstance, node: VectorApiNode): void {
       },
     },
     async (req) => {
+      const index = vectorIndex(node);
       const version = Number(req.params.version);
-      const vector = version < node.vectors.committedSize() ? node.vectors.storedVector(version) : undefined;
+      const vector = version < index.committedSize() ? index.storedVector(version) : undefined;
       if (!vector) {
-        throw ApiErrors.NotFound(`ledger version ${version} has no embedding (the ledger has ${node.vectors.committedSize()} txs)`);
+        throw ApiErrors.NotFound(`ledger version ${version} has no embedding (the ledger has ${index.committedSize()} txs)`);
       }
       return answer(node, await searchIndex(node, { vector, k: req.query.k, exact: req.query.exact, exclude: version }), req.query.prove);
     },
@@ -218,7 +230,7 @@ function answer(node: VectorApiNode, hits: Hit[], prove: boolean) {
       out.proof = {
         leaf_data: base64(t.leafData),
         path: prover.inclusionPath(t.version).map((p) => hexUpper(p)),
-        embedding: base64(vectorBytes(node.vectors.storedVector(t.version) ?? new Int8Array())),
+        embedding: base64(vectorBytes(vectorIndex(node).storedVector(t.version) ?? new Int8Array())),
       };
     }
     return out;
