@@ -19,11 +19,12 @@ export class EventBus {
   }
 
   publishBlock(e: NewBlockEvent, txs: StoredTx[]): void {
-    this.emitter.emit('NewBlock', e);
+    this.emitter.emit('NewBlock', e, txs);
     for (const tx of txs) this.emitter.emit('Tx', tx);
   }
 
-  onBlock(fn: (e: NewBlockEvent) => void): () => void {
+  /** `txs`: the block's committed txs with their results (what NewBlock's result_finalize_block lists) */
+  onBlock(fn: (e: NewBlockEvent, txs: readonly StoredTx[]) => void): () => void {
     this.emitter.on('NewBlock', fn);
     return () => this.emitter.off('NewBlock', fn);
   }

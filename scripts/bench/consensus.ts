@@ -18,7 +18,8 @@
  * BENCH_NO_SATURATION=1 (fixed rates only), BENCH_COMMIT_MS (pause after each commit; default: the
  * localnet default), BENCH_NO_SYNC=1 (state store without fsync; the consensus WAL always fsyncs),
  * BENCH_VERIFY_THREADS=N (each validator's signature workers; default: the localnet's share of the cores),
- * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (node flags, e.g. to profile),
+ * BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" (node flags, e.g. to profile), BENCH_VALIDATORS=N (default 4;
+ * 1 or 2 show what a node costs per tx without the others sharing its cores),
  * BENCH_DEBUG=1 (node logs and each block seen; 2 also each batch's round trip).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,7 @@ const json = process.argv.includes('--json');
 const txIndexArg = process.argv.indexOf('--tx-index');
 const TX_INDEX = txIndexArg < 0 ? 'kv' : process.argv[txIndexArg + 1];
 if (TX_INDEX !== 'kv' && TX_INDEX !== 'null') throw new Error(`--tx-index must be kv or null, got ${TX_INDEX}`);
-const VALIDATORS = 4;
+const VALIDATORS = Number(process.env.BENCH_VALIDATORS ?? 4);
 const CHAIN = 'vivian-bench-consensus';
 const MNEMONIC = 'test test test test test test test test test test test junk';
 const SENDERS = 400;

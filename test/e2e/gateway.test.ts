@@ -69,6 +69,10 @@ t.test('websocket: calls, subscriptions with conditions, caps', async (t) => {
   const blockEvent = await c.next((m) => m.id === 3 && m.result?.query);
   t.equal(blockEvent.result.data.type, 'tendermint/event/NewBlock');
   t.equal(blockEvent.result.data.value.block.data.txs.length, 1);
+  const txResults = blockEvent.result.data.value.result_finalize_block.tx_results;
+  t.equal(txResults.length, 1, "result_finalize_block lists the block's tx results");
+  t.equal(txResults[0].code, 0);
+  t.ok(txResults[0].events.some((e: { type: string }) => e.type === 'transfer'), 'with their events');
 
   t.same((await c.request(7, 'unsubscribe', { query: "tm.event='NewBlock'" })).result, {});
   t.match((await c.request(8, 'unsubscribe', { query: "tm.event='NewBlock'" })).error, { data: /not found/ });
@@ -78,6 +82,13 @@ t.test('websocket: calls, subscriptions with conditions, caps', async (t) => {
 
   const second = await open();
   t.teardown(() => second.close());
+  // a query that names no tm.event matches events of every kind that carry its attributes (here: the tx)
+  t.same((await second.request(1, 'subscribe', { query: `transfer.recipient='${bob!.address}'` })).result, {});
+  const tx2 = await signTx(alice!, [msgSend(alice!.address, bob!.address, 4n)], { accountNumber: 1n, sequence: 1n });
+  t.equal((await second.request(2, 'broadcast_tx_sync', { tx: Buffer.from(tx2).toString('base64') })).result.code, 0);
+  const anyKind = await second.next((m) => m.id === 1 && m.result?.query);
+  t.equal(anyKind.result.data.type, 'tendermint/event/Tx');
+  t.equal(anyKind.result.data.value.TxResult.tx, Buffer.from(tx2).toString('base64'));
   const refused = await open().then(
     () => 0,
     (e: { status?: number }) => e.status,

@@ -25,9 +25,17 @@ interface Subscription {
   query: Query;
   text: string;
   id: JsonRpcId;
+  /** the one event kind the query can match (its tm.event = '…'), or undefined when it names none */
+  kind: string | undefined;
 }
 
 type EventKind = 'NewBlock' | 'NewBlockHeader' | 'Tx';
+
+/** The tm.event a query requires, if it has an equality on it: events of other kinds can never match. */
+function requiredKind(query: Query): string | undefined {
+  const c = query.conditions.find((c) => c.key === 'tm.event' && c.op === '=' && c.operand?.kind === 'string');
+  return c?.operand?.text;
+}
 
 /** One websocket connection: ordinary RPC calls plus subscribe / unsubscribe / unsubscribe_all. */
 class Session {
@@ -75,7 +83,7 @@ class Session {
     if (this.subs.size >= max) {
       throw ApiErrors.TooManySubscriptions(`this connection already holds ${this.subs.size} subscriptions, the limit is ${max} (max_subscriptions_per_client); unsubscribe first or open another connection`);
     }
-    this.subs.set(text, { query, text, id });
+    this.subs.set(text, { query, text, id, kind: requiredKind(query) });
     return {};
   }
 
@@ -117,7 +125,7 @@ export class SubscriptionHub {
 
   start(): void {
     if (this.offs.length > 0) return;
-    this.offs.push(this.ctx.node.eventBus.onBlock((e) => this.onBlock(e)));
+    this.offs.push(this.ctx.node.eventBus.onBlock((e, txs) => this.onBlock(e, txs)));
     this.offs.push(this.ctx.node.eventBus.onTx((t) => this.onTx(t)));
   }
 
@@ -134,31 +142,42 @@ export class SubscriptionHub {
     socket.on('error', () => this.sessions.delete(s));
   }
 
-  private publish(kind: EventKind, events: Map<string, string[]>, value: () => unknown): void {
+  /**
+   * Sends an event to the subscriptions it matches. Its attribute map (`events`) and JSON (`value`) are built
+   * only when some subscription could match its kind, and once: a node serving a wallet that follows new blocks
+   * does no work per tx for Tx events nobody asked for.
+   */
+  private publish(kind: EventKind, events: () => Map<string, string[]>, value: () => unknown): void {
+    let map: Map<string, string[]> | undefined;
     let built: unknown;
-    const eventsObj = () => Object.fromEntries(events);
+    let eventsObj: Record<string, string[]> | undefined;
     for (const s of this.sessions) {
       for (const sub of s.subs.values()) {
-        if (!matchesEvents(sub.query, events)) continue;
+        if (sub.kind !== undefined && sub.kind !== kind) continue;
+        map ??= events();
+        if (!matchesEvents(sub.query, map)) continue;
         built ??= value();
-        s.send({ jsonrpc: '2.0', id: sub.id, result: { query: sub.text, data: { type: `tendermint/event/${kind}`, value: built }, events: eventsObj() } });
+        eventsObj ??= Object.fromEntries(map);
+        s.send({ jsonrpc: '2.0', id: sub.id, result: { query: sub.text, data: { type: `tendermint/event/${kind}`, value: built }, events: eventsObj } });
       }
     }
   }
 
-  private onBlock(e: NewBlockEvent): void {
+  private onBlock(e: NewBlockEvent, txs: readonly StoredTx[]): void {
     if (this.sessions.size === 0) return;
-    const height = e.block.header!.height;
-    const results = this.ctx.node.reader.blockTxs(height).map((t) => t.result);
-    const blockEvents = eventMap(e.finalize.events, { 'tm.event': 'NewBlock', 'block.height': height.toString() });
-    this.publish('NewBlock', blockEvents, () => ({ block: blockJson(e.block), block_id: blockIdJson(e.blockId), result_finalize_block: finalizeBlockJson(e.finalize, results) }));
-    const headerEvents = eventMap(e.finalize.events, { 'tm.event': 'NewBlockHeader', 'block.height': height.toString() });
-    this.publish('NewBlockHeader', headerEvents, () => ({ header: headerJson(e.block.header!) }));
+    const height = e.block.header!.height.toString();
+    const results = () => txs.map((t) => t.result);
+    this.publish(
+      'NewBlock',
+      () => eventMap(e.finalize.events, { 'tm.event': 'NewBlock', 'block.height': height }),
+      () => ({ block: blockJson(e.block), block_id: blockIdJson(e.blockId), result_finalize_block: finalizeBlockJson(e.finalize, results()) }),
+    );
+    this.publish('NewBlockHeader', () => eventMap(e.finalize.events, { 'tm.event': 'NewBlockHeader', 'block.height': height }), () => ({ header: headerJson(e.block.header!) }));
   }
 
   private onTx(t: StoredTx): void {
     if (this.sessions.size === 0) return;
-    const events = eventMap(t.result.events, { 'tm.event': 'Tx', 'tx.hash': hexUpper(t.hash), 'tx.height': t.height.toString() });
+    const events = () => eventMap(t.result.events, { 'tm.event': 'Tx', 'tx.hash': hexUpper(t.hash), 'tx.height': t.height.toString() });
     this.publish('Tx', events, () => ({ TxResult: { height: t.height.toString(), index: t.index, tx: base64(t.tx), result: txResultJson(t.result) } }));
   }
 }
