@@ -27,29 +27,26 @@ export function markTxIndexOff(db: NodeDb, nextHeight: bigint): void {
 }
 
 /**
- * tx_index "kv" after "null": writes the index rows of heights [from, lastHeight] (from = the recorded start of
- * the gap, or later when pruning has dropped the heights before), then forgets the gap in the last write
- * transaction. A crash part-way leaves the record, and the next start writes the same rows again. Returns the
- * number of heights indexed.
+ * tx_index "kv" after "null": writes the index rows of heights [offFrom, lastHeight] (`rowsOfHeight` leaves out
+ * what pruning has dropped since), then forgets the gap in the last write transaction. A crash part-way leaves
+ * the record, and the next start writes the same rows again. Returns the number of heights indexed.
  */
 export function catchUpTxIndex(
   db: NodeDb,
-  range: { firstIndexable: bigint; lastHeight: bigint },
+  lastHeight: bigint,
   rowsOfHeight: (height: bigint) => Iterable<TxIndexRow>,
   log: (line: string) => void = () => {},
 ): number {
-  const offFrom = txIndexOffFrom(db);
-  if (offFrom === undefined) return 0;
-  const from = offFrom > range.firstIndexable ? offFrom : range.firstIndexable;
-  const to = range.lastHeight;
-  if (from <= to) log(`indexing the txs of heights ${from}..${to} (committed while tx_index was "null")`);
+  const from = txIndexOffFrom(db);
+  if (from === undefined) return 0;
+  if (from <= lastHeight) log(`indexing the txs of heights ${from}..${lastHeight} (committed while tx_index was "null")`);
   let h = from;
   do {
     const end = h + BigInt(HEIGHTS_PER_COMMIT);
     db.commit((batch) => {
-      for (; h < end && h <= to; h++) for (const [bucket, key, value] of rowsOfHeight(h)) batch.put(bucket, key, value);
-      if (h > to) batch.del(Bucket.Meta, enc.encode(OFF_FROM));
+      for (; h < end && h <= lastHeight; h++) for (const [bucket, key, value] of rowsOfHeight(h)) batch.put(bucket, key, value);
+      if (h > lastHeight) batch.del(Bucket.Meta, enc.encode(OFF_FROM));
     });
-  } while (h <= to);
-  return from <= to ? Number(to - from + 1n) : 0;
+  } while (h <= lastHeight);
+  return from <= lastHeight ? Number(lastHeight - from + 1n) : 0;
 }

@@ -65,8 +65,7 @@ export class VivianNode {
     if (config.tx_index === 'null') {
       markTxIndexOff(db, this.reader.latestHeight() + 1n);
     } else {
-      const range = { firstIndexable: app.earliestStateHeight() + 1n, lastHeight: this.reader.latestHeight() };
-      catchUpTxIndex(db, range, (height) => this.txIndexRows(height), (line) => console.error(line));
+      catchUpTxIndex(db, this.reader.latestHeight(), (height) => this.txIndexRows(height), (line) => console.error(line));
       app.addParticipant(new TxIndexer());
       const dimension = new VectorKeeper().getParams(db.bucketReader(Bucket.State)).dimension;
       // efConstruction 64 (the library's default is 100): every committed tx is inserted, on every node, while searches
@@ -130,10 +129,13 @@ export class VivianNode {
     }
   }
 
-  /** What the indexes hold of one committed height, derived from the stored txs and results as at commit. */
+  /**
+   * What the indexes hold of one committed height, derived from the stored txs and results as at commit. Event
+   * rows are pruned with the height's state (chain/store/pruning.ts); the vector filters cover the whole ledger.
+   */
   private txIndexRows(height: bigint): TxIndexRow[] {
     const txs = this.reader.blockTxs(height);
-    const rows: TxIndexRow[] = blockIndexRows(height, txs);
+    const rows: TxIndexRow[] = height > this.app.earliestStateHeight() ? blockIndexRows(height, txs) : [];
     const filtered = txs.map((t) => ({ version: t.version, ...this.app.decodeCommittedTx(t.tx) }));
     for (const [key, value] of vectorFilterRows(height, filtered)) rows.push([Bucket.TxVectorFilter, key, value]);
     return rows;

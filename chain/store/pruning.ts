@@ -1,5 +1,6 @@
 import type { CommitParticipant, CommittedBlock } from '../app/application.js';
 import { pruneTxIndex } from '../indexer/prune.js';
+import { txIndexOffFrom } from '../indexer/txIndexSetting.js';
 import { Bucket, u64be, type BucketId } from './buckets.js';
 import { decodeKeyList, encodeKeyList } from './keyList.js';
 import type { ChainReader } from './chainReader.js';
@@ -44,7 +45,9 @@ export class StatePruner implements CommitParticipant {
         batch.del(Bucket.StateHistory, hk);
       }
     }
-    pruneTxIndex(this.reader, batch, boundary, boundary + 1n);
+    // heights from the start of a tx_index "null" gap on were never indexed: nothing to unindex
+    const offFrom = txIndexOffFrom(this.db);
+    if (offFrom === undefined || boundary < offFrom) pruneTxIndex(this.reader, batch, boundary, boundary + 1n);
     batch.put(Bucket.Meta, enc.encode('earliest_state_height'), u64be(boundary));
   }
 

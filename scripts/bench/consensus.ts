@@ -36,13 +36,11 @@ import { toBech32Address } from '../../chain/crypto/addresses.js';
 import { ed25519PublicKey } from '../../chain/crypto/ed25519.js';
 import { addressOfPubKey, encodePubKeyAny } from '../../chain/crypto/pubkeys.js';
 import { homePaths } from '../../chain/node/config.js';
+import { txIndexFlag } from './lib/txIndexFlag.js';
 
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
-/** `--tx-index null`: validators keep no tx index (config tx_index), as validators that serve no searches run */
-const txIndexArg = process.argv.indexOf('--tx-index');
-const TX_INDEX = txIndexArg < 0 ? 'kv' : process.argv[txIndexArg + 1];
-if (TX_INDEX !== 'kv' && TX_INDEX !== 'null') throw new Error(`--tx-index must be kv or null, got ${TX_INDEX}`);
+const TX_INDEX = txIndexFlag(process.argv);
 const VALIDATORS = Number(process.env.BENCH_VALIDATORS ?? 4);
 const CHAIN = 'vivian-bench-consensus';
 const MNEMONIC = 'test test test test test test test test test test test junk';

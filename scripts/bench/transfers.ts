@@ -3,7 +3,7 @@
  * secp256k1 signers, against the single-core signature-verification ceiling of each algorithm measured in
  * the same run. Txs are signed before the clock starts (signing is the wallet's cost, not the chain's).
  *
- * Usage: tsx scripts/bench/transfers.ts [--quick] [--json]
+ * Usage: tsx scripts/bench/transfers.ts [--quick] [--json] [--tx-index kv|null]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { encodePubKeyAny, addressOfPubKey } from '../../chain/crypto/pubkeys.js'
 import { toBech32Address } from '../../chain/crypto/addresses.js';
 import { DEFAULT_CONFIG } from '../../chain/node/config.js';
 import { defaultVerifyThreads } from '../../chain/crypto/verifierPool.js';
+import { txIndexFlag } from './lib/txIndexFlag.js';
 import { initHome } from '../../chain/node/home.js';
 import { VivianNode } from '../../chain/node/node.js';
 import { LedgerAccumulator, leafHash } from '../../chain/ledger/index.js';
@@ -28,6 +29,7 @@ import { Bucket, u64be } from '../../chain/store/buckets.js';
 type Algo = 'ed25519' | 'secp256k1';
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
+const TX_INDEX = txIndexFlag(process.argv);
 const TXS = process.env.BENCH_TXS ? Number(process.env.BENCH_TXS) : quick ? 6_000 : 30_000;
 const SENDERS = quick ? 600 : 3_000;
 const BLOCK_TXS = 2_000;
@@ -86,7 +88,7 @@ const pct = (xs: number[], p: number) => {
 async function openNode(senders: Sender[], prefillLedger = 0, verifyThreads = 0) {
   const home = mkdtempSync(join(tmpdir(), 'vivian-bench-'));
   initHome(home, { chainId: CHAIN, moniker: 'bench', balances: senders.map((s) => ({ address: s.address, coins: [{ denom: 'uviv', amount: '1000000000000' }] })) });
-  const config = { ...DEFAULT_CONFIG, min_gas_price: '0uviv', block_time_ms: 0, mempool_max_txs: 200_000, verify_threads: verifyThreads };
+  const config = { ...DEFAULT_CONFIG, min_gas_price: '0uviv', block_time_ms: 0, mempool_max_txs: 200_000, verify_threads: verifyThreads, tx_index: TX_INDEX };
   if (prefillLedger > 0) {
     // open once to apply genesis, then append synthetic leaves to the ledger so commit cost is seen at size n
     await VivianNode.open(home, config).stop();
@@ -210,7 +212,7 @@ const large = await commitAtLedgerSize(largeN);
 const rssMb = process.resourceUsage().maxRSS / 1024;
 
 const f = (x: number) => x.toFixed(0);
-console.log(`transfers benchmark (${quick ? 'quick' : 'full'}): ${TXS} signed MsgSend per algorithm, ${SENDERS} senders, blocks of ${BLOCK_TXS}, after ${WARMUP_BLOCKS} warm-up block(s) on the same node`);
+console.log(`transfers benchmark (${quick ? 'quick' : 'full'}): ${TXS} signed MsgSend per algorithm, ${SENDERS} senders, blocks of ${BLOCK_TXS}, after ${WARMUP_BLOCKS} warm-up block(s) on the same node; tx_index "${TX_INDEX}"`);
 console.log('per CPU-second compares fairly on a busy machine; the ratio uses it');
 console.log('algorithm   committed tx/s (wall / per CPU-s)   1-core verify ceiling (wall / per CPU-s)   ratio');
 for (const [name, r, c] of [['ed25519', ed, ceilEd], ['secp256k1', secp, ceilSecp]] as const) {
@@ -225,7 +227,7 @@ console.log(`block of 1000 at ledger size 10^3: ${small.toFixed(1)} ms; at ${lar
 console.log(`peak RSS ${rssMb.toFixed(0)} MB`);
 if (json) {
   console.log(JSON.stringify({
-    tps_ed25519: Math.round(ed.tps), tps_secp256k1: Math.round(secp.tps),
+    tx_index: TX_INDEX, tps_ed25519: Math.round(ed.tps), tps_secp256k1: Math.round(secp.tps),
     tps_cpu_ed25519: Math.round(ed.tpsCpu), tps_cpu_secp256k1: Math.round(secp.tpsCpu),
     ceiling_ed25519: Math.round(ceilEd.wall), ceiling_secp256k1: Math.round(ceilSecp.wall),
     ceiling_cpu_ed25519: Math.round(ceilEd.cpu), ceiling_cpu_secp256k1: Math.round(ceilSecp.cpu),

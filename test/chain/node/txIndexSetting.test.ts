@@ -113,3 +113,33 @@ t.test('a node with tx_index "null" keeps no index; switched back to "kv" it ind
   t.same(indexRows(rebuilt.db, h5), written, 'rebuilt rows equal the rows the commit wrote');
   await rebuilt.stop();
 });
+
+t.test('pruning with the index off: rows from before the gap are pruned, the catch-up starts at the oldest kept height', async (t) => {
+  const [alice, bob] = (await secpAccounts(2)) as [TestAccount, TestAccount];
+  const tn = makeTestNode([alice.address], { pruning_keep_recent: 2 });
+  t.teardown(tn.cleanup);
+  let seq = 0n;
+  const send = async (node: VivianNode) => {
+    t.equal(node.broadcastTx(await signTx(alice, [msgSend(alice.address, bob.address, 1n)], { accountNumber: 1n, sequence: seq++ })).result.code, 0);
+    return node.engine.produceBlock().height;
+  };
+  await send(tn.node);
+  t.ok(indexRows(tn.node.db, 1n).length > 0);
+  await tn.node.stop();
+
+  const off = VivianNode.open(tn.home, { ...tn.config, tx_index: 'null' });
+  for (let i = 0; i < 4; i++) await send(off); // heights 2..5; the boundary reaches 3
+  t.same(indexRows(off.db, 1n).filter((r) => !r.startsWith(`${Bucket.TxVectorFilter}/`)), [], "height 1's event rows were pruned with its state");
+  t.ok(indexRows(off.db, 1n).length > 0, 'its vector filter rows stay (they cover the whole ledger, as the vector index does)');
+  t.same([2n, 3n, 4n, 5n].flatMap((h) => indexRows(off.db, h)), [], 'nothing written for the heights after');
+  t.equal(off.app.earliestStateHeight(), 3n);
+  await off.stop();
+
+  const on = VivianNode.open(tn.home, { ...tn.config, tx_index: 'kv' });
+  t.teardown(() => on.stop());
+  const heights = new TxSearch(on.db, on.reader).search(`message.sender='${alice.address}'`).txs.map((x) => x.height);
+  t.same(heights, [4n, 5n], 'events: the heights whose state is kept are indexed, the pruned ones are not');
+  await on.vectors!.flush();
+  const hits = await on.vectors!.search({ vector: on.vectors!.storedVector(0)!, k: 10, sender: alice.address });
+  t.same(hits.map((h) => h.id).sort(), [0, 1, 2, 3, 4], 'vector filters: every height is indexed');
+});
