@@ -63,7 +63,9 @@ export class VivianNode {
     if (config.pruning_keep_recent > 0) app.addParticipant(new StatePruner(db, this.reader, BigInt(config.pruning_keep_recent)));
     this.vectors = null;
     if (config.tx_index === 'null') {
-      markTxIndexOff(db, this.reader.latestHeight() + 1n);
+      const next = this.reader.latestHeight() + 1n; // 1 before the first block, whatever the initial height
+      const initial = this.reader.initialHeight();
+      markTxIndexOff(db, next > initial ? next : initial);
     } else {
       catchUpTxIndex(db, this.reader.latestHeight(), (height) => this.txIndexRows(height), (line) => console.error(line));
       app.addParticipant(new TxIndexer());

@@ -7,6 +7,7 @@ import { loadConfig, type NodeConfig } from '../../../chain/node/config.js';
 import { Bucket, u64be } from '../../../chain/store/buckets.js';
 import { NodeDb } from '../../../chain/store/nodeDb.js';
 import { makeTestNode, msgSend, secpAccounts, signTx, type TestAccount } from '../../helpers/chain.js';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const INDEX_BUCKETS = [Bucket.TxEventValues, Bucket.TxEventKeys, Bucket.TxVectorFilter] as const;
@@ -142,4 +143,17 @@ t.test('pruning with the index off: rows from before the gap are pruned, the cat
   await on.vectors!.flush();
   const hits = await on.vectors!.search({ vector: on.vectors!.storedVector(0)!, k: 10, sender: alice.address });
   t.same(hits.map((h) => h.id).sort(), [0, 1, 2, 3, 4], 'vector filters: every height is indexed');
+});
+
+t.test('a chain that starts at a later initial height records its gap from there', async (t) => {
+  const [alice] = (await secpAccounts(1)) as [TestAccount];
+  const tn = makeTestNode([alice.address]);
+  t.teardown(tn.cleanup);
+  await tn.node.stop();
+  rmSync(join(tn.home, 'data'), { recursive: true, force: true });
+  const genesisPath = join(tn.home, 'config', 'genesis.json');
+  writeFileSync(genesisPath, JSON.stringify({ ...JSON.parse(readFileSync(genesisPath, 'utf8')), initial_height: '1000' }));
+  const off = VivianNode.open(tn.home, { ...tn.config, tx_index: 'null' });
+  t.teardown(() => off.stop());
+  t.equal(txIndexOffFrom(off.db), 1000n);
 });
