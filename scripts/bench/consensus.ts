@@ -31,7 +31,7 @@ import { TxBody, AuthInfo, TxRaw, SignDoc } from 'cosmjs-types/cosmos/tx/v1beta1
 import { SignMode } from 'cosmjs-types/cosmos/tx/signing/v1beta1/signing';
 import { MsgSend } from 'cosmjs-types/cosmos/bank/v1beta1/tx';
 import { connectComet, type Comet38Client } from '@cosmjs/tendermint-rpc';
-import { initLocalnet, LOCALNET_BLOCK_TIME_MS, spawnNodeProcess, type NodeProcess } from '../../chain/cli/commands/localnet.js';
+import { initLocalnet, LOCALNET_BLOCK_TIME_MS, localnetNodeCli, spawnNodeProcess, type NodeProcess } from '../../chain/cli/commands/localnet.js';
 import { toBech32Address } from '../../chain/crypto/addresses.js';
 import { ed25519PublicKey } from '../../chain/crypto/ed25519.js';
 import { addressOfPubKey, encodePubKeyAny } from '../../chain/crypto/pubkeys.js';
@@ -54,8 +54,12 @@ const MAX_BACKLOG = 2000;
 const BATCH = 100;
 const TICK_MS = 50;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// the node flags the `vivian` command's own launcher (bin/vivian.js) runs with, then the bench's extra ones
-const CLI = [process.execPath, '--max-semi-space-size=64', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), join(root, 'bin', 'vivian.js')];
+// each validator starts as `vivian localnet start` starts it (the launcher's node flags with the localnet's young
+// generation), then the bench's extra node flags
+const LAUNCHER = join(root, 'bin', 'vivian.js');
+const launcherFlags = (/^#!.*\bnode\b(.*)$/.exec(readFileSync(LAUNCHER, 'utf8').split('\n')[0]!)?.[1] ?? '').split(' ').filter((a) => a !== '');
+const nodeCli = localnetNodeCli(launcherFlags, LAUNCHER);
+const CLI = [...nodeCli.slice(0, -1), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''), LAUNCHER];
 
 /** `key` is the sender's signing KeyObject, made once: the wallets' cost, kept out of every phase. */
 interface Sender { key: KeyObject; pub: Uint8Array; address: string; node: number; accountNumber: bigint; sequence: bigint }
@@ -360,7 +364,7 @@ try {
 }
 
 const loadAfter = loadavg()[0]!;
-console.log(`consensus: ${VALIDATORS} validators (processes, tx_index "${TX_INDEX}") on this machine, ${SENDERS} ed25519 senders, ${PHASE_S} s per phase, ${commitMs} ms pause after each commit; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+console.log(`consensus: ${VALIDATORS} validators (processes: node ${nodeCli.slice(1, -1).join(' ')}; tx_index "${TX_INDEX}") on this machine, ${SENDERS} ed25519 senders, ${PHASE_S} s per phase, ${commitMs} ms pause after each commit; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
 console.log('| phase | offered tx/s | committed tx/s | block time | txs/block | finality p50 | p99 | not committed in 20 s | validators\' CPU per tx | cores busy | bench CPU |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) console.log(`| ${r.phase} | ${r.offered_tps} | ${r.tps} | ${r.block_ms} ms | ${r.txs_per_block} | ${r.p50_ms} ms | ${r.p99_ms} ms | ${r.lost} | ${r.node_cpu_us_per_tx} us | ${r.node_cores} | ${r.bench_cpu_ms} ms |`);

@@ -2,10 +2,17 @@ import t from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initLocalnet, localnetVerifyThreads } from '../../../chain/cli/commands/localnet.js';
+import { initLocalnet, LOCALNET_SEMI_SPACE_FLAG, localnetNodeCli, localnetVerifyThreads } from '../../../chain/cli/commands/localnet.js';
 import { loadConfig } from '../../../chain/node/config.js';
 
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+
+t.test("localnet nodes start with the launcher's node flags and the localnet's young generation", async (t) => {
+  const cli = localnetNodeCli(['--max-semi-space-size=256', '--enable-source-maps'], '/opt/vivian/bin/vivian.js');
+  t.same(cli.slice(1), ['--enable-source-maps', LOCALNET_SEMI_SPACE_FLAG, '/opt/vivian/bin/vivian.js']);
+  t.equal(cli[0], process.execPath);
+  t.same(localnetNodeCli([], 'x.js').slice(1), [LOCALNET_SEMI_SPACE_FLAG, 'x.js'], 'added when the launcher set none');
+});
 
 t.test("localnet nodes split the machine's cores for signature workers", async (t) => {
   t.equal(localnetVerifyThreads(4, 2), 0, 'four nodes on two cores: checks on each main thread');
