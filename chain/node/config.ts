@@ -168,3 +168,8 @@ export function validateConfig(c: NodeConfig): void {
     if (!Number.isInteger(c[k]) || c[k] < 0) throw new Error(`config ${k} must be a non-negative integer, got ${JSON.stringify(c[k])}`);
   }
 }
+
+/** node_info.other as CometBFT reports it: whether txs are indexed ("on"/"off") and where the RPC listens. */
+export function nodeInfoOther(c: NodeConfig): { tx_index: 'on' | 'off'; rpc_address: string } {
+  return { tx_index: c.tx_index === 'null' ? 'off' : 'on', rpc_address: `tcp://${c.listen_address}:${c.rpc_port}` };
+}

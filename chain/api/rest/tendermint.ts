@@ -5,6 +5,7 @@ import { APP_VERSION } from '../../app/application.js';
 import { BLOCK_PROTOCOL } from '../../consensus/block.js';
 import { toBech32Address, VALIDATOR_CONSENSUS_PREFIX } from '../../crypto/addresses.js';
 import type { VivianNode } from '../../node/node.js';
+import { nodeInfoOther } from '../../node/config.js';
 import { ApiErrors } from '../errors.js';
 import { base64 } from '../encoding.js';
 import { COMET_VERSION } from '../rpc/methods.js';
@@ -59,7 +60,7 @@ export function tendermintRoutes(f: FastifyInstance, node: VivianNode): void {
       version: COMET_VERSION,
       channels: CHANNELS,
       moniker: node.config.moniker,
-      other: { tx_index: 'on', rpc_address: `tcp://${node.config.listen_address}:${node.config.rpc_port}` },
+      other: nodeInfoOther(node.config),
     },
     application_version: { name: 'vivian', app_name: 'vivian', version: APP_VERSION, git_commit: '', build_tags: '', go_version: '', build_deps: [], cosmos_sdk_version: '' },
   }));

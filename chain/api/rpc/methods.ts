@@ -3,6 +3,7 @@ import { BLOCK_PROTOCOL } from '../../consensus/block.js';
 import { sha256 } from '../../crypto/hash.js';
 import { TxSearch } from '../../indexer/search.js';
 import type { VivianNode } from '../../node/node.js';
+import { nodeInfoOther } from '../../node/config.js';
 import type { AddResult } from '../../mempool/mempool.js';
 import type { StoredTx } from '../../store/chainReader.js';
 import { ApiErrors } from '../errors.js';
@@ -130,7 +131,7 @@ export const RPC_METHODS: Record<string, RpcMethod> = {
           version: COMET_VERSION,
           channels: CHANNELS,
           moniker: cfg.moniker || 'vivian-node',
-          other: { tx_index: 'on', rpc_address: `tcp://${cfg.listen_address}:${cfg.rpc_port}` },
+          other: nodeInfoOther(cfg),
         },
         sync_info: {
           latest_block_hash: latestBlock ? hexUpper(headerHash(latestBlock.header!) ?? undefined) : '',

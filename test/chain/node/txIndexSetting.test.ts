@@ -65,6 +65,8 @@ t.test('a node with tx_index "null" keeps no index; switched back to "kv" it ind
   const viaRpc = (await rpc.inject({ url: `/tx_search?query="message.sender='${alice.address}'"` })).json();
   t.equal(viaRpc.error.code, -32603, 'tx_search: a JSON-RPC error, as CometBFT with the null indexer');
   t.match(viaRpc.error.data, /transaction indexing is disabled/);
+  t.equal((await rpc.inject({ url: '/status' })).json().result.node_info.other.tx_index, 'off', 'status says the node does not index');
+  t.equal((await rest.inject({ url: '/cosmos/base/tendermint/v1beta1/node_info' })).json().default_node_info.other.tx_index, 'off');
   const viaTx = (await rpc.inject({ url: `/tx?hash=0x${hex(offTx.hash)}` })).json();
   t.equal(viaTx.result.height, '2', 'tx by hash over RPC');
   const events = await rest.inject({ url: `/cosmos/tx/v1beta1/txs?query=${encodeURIComponent(`message.sender='${alice.address}'`)}` });
@@ -90,6 +92,9 @@ t.test('a node with tx_index "null" keeps no index; switched back to "kv" it ind
   // back to "kv": heights 2..4 are indexed before the node starts
   const on = open('kv');
   t.equal(txIndexOffFrom(on.db), undefined, 'the gap is closed');
+  const onRpc = buildRpcServer(on);
+  t.equal((await onRpc.inject({ url: '/status' })).json().result.node_info.other.tx_index, 'on');
+  await onRpc.close();
   t.same(indexRows(on.db, 1n), rowsOfHeight1, 'rows written at commit are unchanged');
   const found = new TxSearch(on.db, on.reader).search(`message.sender='${alice.address}'`);
   t.same(found.txs.map((x) => x.height), [1n, 2n, 3n, 4n], 'tx_search finds the txs committed while the index was off');
