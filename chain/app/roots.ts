@@ -1,5 +1,5 @@
 import type { ExecTxResult, Event } from 'cosmjs-types/tendermint/abci/types';
-import { delimitedFieldLength, encodeProto, type ProtoWriter, stringLength } from '../codec/protoWriter.js';
+import { encodeProto, type ProtoWriter } from '../codec/protoWriter.js';
 import { sha256 } from '../crypto/hash.js';
 import { readU64be, u64be } from '../store/buckets.js';
 
@@ -35,41 +35,22 @@ export function appHash(stateRoot: Uint8Array, ledgerRoot: Uint8Array, ledgerSiz
   return sha256(stateRoot, ledgerRoot, u64be(ledgerSize));
 }
 
-/** Bytes of each event's body and of the attributes inside it (sizes first: nested messages carry their length). */
-function eventSizes(events: readonly Event[]): { total: number; bodies: number[]; attrs: number[] } {
-  const bodies: number[] = [];
-  const attrs: number[] = [];
-  let total = 0;
-  for (const e of events) {
-    let body = e.type !== '' ? delimitedFieldLength(stringLength(e.type)) : 0;
-    for (const a of e.attributes) {
-      const n =
-        (a.key !== '' ? delimitedFieldLength(stringLength(a.key)) : 0) +
-        (a.value !== '' ? delimitedFieldLength(stringLength(a.value)) : 0) +
-        (a.index === true ? 2 : 0);
-      attrs.push(n);
-      body += delimitedFieldLength(n);
-    }
-    bodies.push(body);
-    total += delimitedFieldLength(body);
-  }
-  return { total, bodies, attrs };
-}
-
 /** Events as repeated field 7 of ExecTxResult (tendermint.abci.Event), byte for byte as cosmjs-types writes them. */
 function writeEvents(w: ProtoWriter, events: readonly Event[]): void {
-  const { bodies, attrs } = eventSizes(events);
-  let ai = 0;
-  events.forEach((e, i) => {
-    w.tag(7, 2).varint(bodies[i]!);
+  for (const e of events) {
+    w.tag(7, 2);
+    const event = w.beginDelimited();
     if (e.type !== '') w.tag(1, 2).string(e.type);
     for (const a of e.attributes) {
-      w.tag(2, 2).varint(attrs[ai++]!);
+      w.tag(2, 2);
+      const attribute = w.beginDelimited();
       if (a.key !== '') w.tag(1, 2).string(a.key);
       if (a.value !== '') w.tag(2, 2).string(a.value);
       if (a.index === true) w.tag(3, 0).varint(1);
+      w.endDelimited(attribute);
     }
-  });
+    w.endDelimited(event);
+  }
 }
 
 /**

@@ -89,16 +89,26 @@ export class ProtoWriter {
 
   /** Length-delimited UTF-8 (the caller writes the tag). */
   string(value: string): this {
-    if (value.length <= SHORT_STRING && isAscii(value)) {
-      // event types, keys, addresses, amounts: copied char by char, cheaper than two native calls
-      const n = value.length;
+    const n = value.length;
+    if (n <= SHORT_STRING) {
+      // event types, keys, addresses, amounts: copied char by char as if ASCII (cheaper than two native calls),
+      // and written again below when a char turns out not to be
+      const start = this.pos;
       this.varint(n);
       this.ensure(n);
       const b = this.buf;
       const p = this.pos;
-      for (let i = 0; i < n; i++) b[p + i] = value.charCodeAt(i);
-      this.pos = p + n;
-      return this;
+      let seen = 0;
+      for (let i = 0; i < n; i++) {
+        const c = value.charCodeAt(i);
+        seen |= c;
+        b[p + i] = c;
+      }
+      if (seen <= 0x7f) {
+        this.pos = p + n;
+        return this;
+      }
+      this.pos = start;
     }
     const len = stringLength(value);
     this.varint(len);
@@ -107,6 +117,35 @@ export class ProtoWriter {
     else utf8Write(value, this.buf, this.pos);
     this.pos += len;
     return this;
+  }
+
+  /**
+   * Starts a length-delimited field whose length is not known yet (the caller wrote the tag): one byte is kept for
+   * the length. Returns the mark `endDelimited` takes. Nested messages are written in one pass this way.
+   */
+  beginDelimited(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /** Ends the field begun at `mark`: its length goes in the kept byte, the content moving on when it needs more. */
+  endDelimited(mark: number): void {
+    const start = mark + 1;
+    let len = this.pos - start;
+    if (len < 0x80) {
+      this.buf[mark] = len;
+      return;
+    }
+    const extra = varintLength(len) - 1;
+    this.ensure(extra);
+    this.buf.copyWithin(start + extra, start, this.pos);
+    this.pos += extra;
+    let p = mark;
+    while (len > 0x7f) {
+      this.buf[p++] = (len & 0x7f) | 0x80;
+      len >>>= 7;
+    }
+    this.buf[p] = len;
   }
 
   /** Bytes written so far. */

@@ -56,3 +56,37 @@ t.test('an encoding inside another, or after one that threw, is still exact', as
   }), /boom/);
   t.equal(hex(encodeProto((w) => w.tag(1, 2).string('after'))), hex(BinaryWriter.create().uint32(10).string('after').finish()));
 });
+
+t.test('nested fields written in one pass (begin/endDelimited) match cosmjs-types fork/ldelim at every length', async (t) => {
+  type Node = { bytes: Uint8Array } | { children: Node[] };
+  const node: fc.Memo<Node> = fc.memo((depth) =>
+    depth <= 1
+      ? fc.record({ bytes: fc.oneof(fc.uint8Array({ maxLength: 130 }), fc.uint8Array({ minLength: 16380, maxLength: 16390 })) })
+      : fc.oneof(fc.record({ bytes: fc.uint8Array({ maxLength: 300 }) }), fc.record({ children: fc.array(node(depth - 1), { maxLength: 4 }) })),
+  );
+  fc.assert(
+    fc.property(fc.array(node(3), { maxLength: 4 }), (nodes) => {
+      const ref = BinaryWriter.create();
+      const writeRef = (n: Node, no: number) => {
+        if ('bytes' in n) return void ref.uint32((no << 3) | 2).bytes(n.bytes);
+        ref.uint32((no << 3) | 2).fork();
+        n.children.forEach((c, i) => writeRef(c, i + 1));
+        ref.ldelim();
+      };
+      nodes.forEach((n, i) => writeRef(n, i + 1));
+      const got = encodeProto((w) => {
+        const write = (n: Node, no: number) => {
+          if ('bytes' in n) return void w.tag(no, 2).bytes(n.bytes);
+          w.tag(no, 2);
+          const mark = w.beginDelimited();
+          n.children.forEach((c, i) => write(c, i + 1));
+          w.endDelimited(mark);
+        };
+        nodes.forEach((n, i) => write(n, i + 1));
+      });
+      return hex(got) === hex(ref.finish());
+    }),
+    { numRuns: 500 },
+  );
+  t.pass('500 random nested messages, lengths across the 1-, 2- and 3-byte varints');
+});
